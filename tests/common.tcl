@@ -1,0 +1,107 @@
+# Shared by every test file: how privilege scenarios are started, the way a
+# user starts them, and how results are read back from the kernel.
+package require tcltest 2.5
+namespace import ::tcltest::*
+
+namespace eval ::capt {
+    variable here [file dirname [file normalize [info script]]]
+    variable build [expr {[info exists ::env(CAP_BUILD_DIR)]
+        ? $::env(CAP_BUILD_DIR) : [file normalize [file join $here .. build]]}]
+    variable tclsh [expr {[info exists ::env(CAP_TCLSH)] ? $::env(CAP_TCLSH) : "/usr/bin/tclsh8.6"}]
+    variable scratch
+    if {[info exists ::env(CAP_TMPDIR)]} {
+        set scratch $::env(CAP_TMPDIR)
+    } else {
+        set scratch [exec mktemp -d /tmp/tclcap-tests.XXXXXX]
+        file attributes $scratch -permissions 0755
+    }
+    variable nobody {setpriv --reuid=65534 --regid=65534 --clear-groups}
+    variable serial 0
+}
+
+::tcltest::testConstraint thread [expr {![catch {
+    exec $::capt::tclsh << {package require Thread; puts ok}}]}]
+::tcltest::testConstraint ipv6 [file exists /proc/net/if_inet6]
+# Where privilege scenarios cannot run, they are skipped; as root (CI) they
+# must all run, so the constraint is exactly "root".
+::tcltest::testConstraint privileged [::tcltest::testConstraint root]
+
+# A copy of tclsh carrying file capabilities (default
+# cap_net_bind_service=+ep), made once per run.
+proc ::capt::capTclsh {{text cap_net_bind_service=+ep}} {
+    variable scratch
+    variable tclsh
+    set copy [file join $scratch tclsh-[string map {= - + "" , _} $text]]
+    if {![file exists $copy]} {
+        file copy $tclsh $copy
+        file attributes $copy -permissions 0755
+        exec setcap $text $copy
+    }
+    return $copy
+}
+
+# Launcher words for a scenario.
+#   root      as we are (root in CI)
+#   nobody    uid/gid 65534, no groups, no capability
+#   ambient   nobody with ambient cap_net_bind_service (the systemd way)
+#   filecap   nobody running a tclsh copy with cap_net_bind_service=+ep
+#   permitted nobody running a tclsh copy with cap_net_bind_service=+p:
+#             permitted, not effective
+#   bounding  root without cap_net_bind_service in the bounding set
+proc ::capt::launcher {as} {
+    variable nobody
+    variable tclsh
+    switch -- $as {
+        root      { return [list $tclsh] }
+        nobody    { return [list {*}$nobody $tclsh] }
+        ambient   { return [list {*}$nobody --inh-caps +net_bind_service \
+                         --ambient-caps +net_bind_service $tclsh] }
+        filecap   { return [list {*}$nobody [capTclsh]] }
+        permitted { return [list {*}$nobody [capTclsh cap_net_bind_service=+p]] }
+        bounding  { return [list setpriv --bounding-set=-net_bind_service $tclsh] }
+        default   { error "unknown scenario $as" }
+    }
+}
+
+# Runs script in a fresh interpreter under scenario -as (default root),
+# optionally in a private network namespace (-netns 1) with lo up. The
+# child sources child.tcl first. Returns its stdout, trimmed; an error
+# exit raises an error carrying stderr.
+proc ::capt::run {args} {
+    variable scratch
+    variable build
+    variable here
+    variable serial
+    set opts [dict create -as root -netns 0 -env {} -stdin {}]
+    while {[llength $args] > 1} {
+        set args [lassign $args k v]
+        dict set opts $k $v
+    }
+    set script [lindex $args 0]
+    set file [file join $scratch child[incr serial].tcl]
+    set f [open $file w]
+    puts $f [list source [file join $here child.tcl]]
+    puts $f $script
+    close $f
+    file attributes $file -permissions 0644
+    set cmd [launcher [dict get $opts -as]]
+    lappend cmd $file
+    if {[dict get $opts -netns]} {
+        set cmd [list unshare -n sh -c {ip link set lo up && exec "$@"} sh {*}$cmd]
+    }
+    set env [list env TCLLIBPATH=$build]
+    dict for {k v} [dict get $opts -env] { lappend env $k=$v }
+    set rc [catch {exec {*}$env {*}$cmd << [dict get $opts -stdin] 2>@1} out]
+    if {$rc} {
+        return -code error -errorcode [list CAPTEST CHILD] "child failed: $out"
+    }
+    return [string trim $out]
+}
+
+# The same, expecting the child to fail: returns its combined output.
+proc ::capt::runFails {args} {
+    if {![catch {::capt::run {*}$args} msg]} {
+        return -code error "child unexpectedly succeeded: $msg"
+    }
+    return $msg
+}
