@@ -17,6 +17,7 @@ void RegisterQueryCmds(Tcl_Interp* interp);
 void RegisterChangeCmds(Tcl_Interp* interp);
 void RegisterSetCmds(Tcl_Interp* interp);
 void RegisterFileCmds(Tcl_Interp* interp);
+void RegisterSocketCmds(Tcl_Interp* interp);
 
 } // namespace tclcap
 
