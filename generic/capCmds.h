@@ -18,6 +18,7 @@ void RegisterChangeCmds(Tcl_Interp* interp);
 void RegisterSetCmds(Tcl_Interp* interp);
 void RegisterFileCmds(Tcl_Interp* interp);
 void RegisterSocketCmds(Tcl_Interp* interp);
+void RegisterUserCmds(Tcl_Interp* interp);
 
 } // namespace tclcap
 

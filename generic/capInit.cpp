@@ -28,6 +28,7 @@ extern "C" DLLEXPORT int Cap_Init(Tcl_Interp* interp) {
     tclcap::RegisterSetCmds(interp);
     tclcap::RegisterFileCmds(interp);
     tclcap::RegisterSocketCmds(interp);
+    tclcap::RegisterUserCmds(interp);
     // Export everything the namespace holds, including library/ scripts.
     if (Tcl_EvalEx(interp,
                    "namespace eval ::cap {namespace export {[a-z]*}; "

@@ -47,6 +47,15 @@ bool ThreadOp::Empty() const {
 StepResult RunThreadOp(const ThreadOp& op) noexcept {
     if (op.keepcapsBefore >= 0 && Prctl(PR_SET_KEEPCAPS, op.keepcapsBefore) != 0)
         return Fail(OpStep::KeepcapsBefore);
+    // Bounding set and securebits need CAP_SETPCAP, so they come before the
+    // uid change and the capset that may take it away.
+    for (unsigned c = 0; c < 64 && op.boundingDrop; ++c) {
+        if (!(op.boundingDrop & CapBit(c))) continue;
+        if (Prctl(PR_CAPBSET_READ, c) == 1 && Prctl(PR_CAPBSET_DROP, c) != 0)
+            return Fail(OpStep::Bounding, c);
+    }
+    if (op.securebits >= 0 && Prctl(PR_SET_SECUREBITS, op.securebits) != 0)
+        return Fail(OpStep::Securebits);
     // Groups, then gid, then uid: once the uid changes we may no longer be
     // allowed to change the others.
     if (op.setGroups && syscall(SYS_setgroups, op.ngroups, op.groups) != 0)
@@ -55,15 +64,6 @@ StepResult RunThreadOp(const ThreadOp& op) noexcept {
         return Fail(OpStep::Gid);
     if (op.setUid && syscall(SYS_setresuid, op.uid, op.uid, op.uid) != 0)
         return Fail(OpStep::Uid);
-    // Bounding set and securebits need CAP_SETPCAP, so they come before the
-    // capset that may drop it.
-    for (unsigned c = 0; c < 64 && op.boundingDrop; ++c) {
-        if (!(op.boundingDrop & CapBit(c))) continue;
-        if (Prctl(PR_CAPBSET_READ, c) == 1 && Prctl(PR_CAPBSET_DROP, c) != 0)
-            return Fail(OpStep::Bounding, c);
-    }
-    if (op.securebits >= 0 && Prctl(PR_SET_SECUREBITS, op.securebits) != 0)
-        return Fail(OpStep::Securebits);
     if (op.ambientClear &&
         Prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL) != 0)
         return Fail(OpStep::AmbientLower);

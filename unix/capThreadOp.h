@@ -16,11 +16,11 @@ namespace tclcap {
 enum class OpStep {
     None,
     KeepcapsBefore,
+    Bounding,
+    Securebits,
     Groups,
     Gid,
     Uid,
-    Bounding,
-    Securebits,
     AmbientLower,
     Caps,
     AmbientRaise,
@@ -32,6 +32,8 @@ const char* OpStepName(OpStep step);
 
 struct ThreadOp {
     int keepcapsBefore = -1;  // PR_SET_KEEPCAPS value, or -1 to leave it
+    CapMask boundingDrop = 0;
+    int securebits = -1;  // PR_SET_SECUREBITS value, or -1
     bool setGroups = false;
     const gid_t* groups = nullptr;
     std::size_t ngroups = 0;
@@ -39,8 +41,6 @@ struct ThreadOp {
     gid_t gid = 0;  // real, effective and saved
     bool setUid = false;
     uid_t uid = 0;  // real, effective and saved
-    CapMask boundingDrop = 0;
-    int securebits = -1;  // PR_SET_SECUREBITS value, or -1
     bool ambientClear = false;
     CapMask ambientLower = 0;
     // capset: new = (old & keep) | add, per set; absolute when keep is 0.
