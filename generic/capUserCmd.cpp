@@ -124,11 +124,12 @@ int SetuserCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) 
 
 // The securebits lockdown wants, given what is locked already.
 int LockdownBits(int current, Tcl_Obj* skipped) {
+    // Bit numbers (SECURE_*), not masks (SECBIT_*).
     struct { int bit, lock; bool on; } wanted[] = {
-        {SECBIT_NOROOT, SECBIT_NOROOT_LOCKED, true},
-        {SECBIT_NO_SETUID_FIXUP, SECBIT_NO_SETUID_FIXUP_LOCKED, true},
-        {SECBIT_KEEP_CAPS, SECBIT_KEEP_CAPS_LOCKED, false},
-        {SECBIT_NO_CAP_AMBIENT_RAISE, SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED, true},
+        {SECURE_NOROOT, SECURE_NOROOT_LOCKED, true},
+        {SECURE_NO_SETUID_FIXUP, SECURE_NO_SETUID_FIXUP_LOCKED, true},
+        {SECURE_KEEP_CAPS, SECURE_KEEP_CAPS_LOCKED, false},
+        {SECURE_NO_CAP_AMBIENT_RAISE, SECURE_NO_CAP_AMBIENT_RAISE_LOCKED, true},
     };
     int bits = 0;
     for (const auto& w : wanted) {
