@@ -1,0 +1,138 @@
+# A stand-in for tclhttpd 3.5's bin/httpd.tcl, small enough for tests and
+# the demo, faithful where cap::tclhttpd depends on it:
+#   - command-line options -port -ipaddr -https_port -https_ipaddr
+#     -docRoot -uid -gid -config, defaults 8015/8016;
+#   - Httpd_Server {port name ipaddr} opens its listener with
+#     socket -server [list HttpdAccept [list http $name $port]] ?-myaddr $ip? $port
+#     and keeps Httpd(listen), Httpd(port), Httpd(name), Httpd(ipaddr);
+#   - Httpd_ServerShutdown closes Httpd(listen);
+#   - the TclX "id userid" drop runs inside catch, as tclhttpd's does.
+# Pages: /status (what the kernel said when this script's first line ran,
+# and now), /shutdown, and files under -docRoot; anything else a built-in
+# page.
+
+# First thing: what every thread holds as the server's own code starts.
+proc ThreadStatus {} {
+    set out {}
+    foreach dir [lsort [glob -directory /proc/[pid]/task *]] {
+        set f [open $dir/status]
+        foreach line [split [read $f] \n] {
+            if {[regexp {^(Uid|Gid|Groups|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):\s*(.*)$} $line -> k v]} {
+                dict set out [file tail $dir] $k [string trim $v]
+            }
+        }
+        close $f
+    }
+    return $out
+}
+set StartStatus [ThreadStatus]
+
+array set Config {port 8015 ipaddr {} https_port 8016 https_ipaddr {} docRoot {} uid 50 gid 50 host {}}
+foreach {k v} $argv {
+    set Config([string trimleft $k -]) $v
+}
+
+proc Httpd_Init {} {
+    global Httpd
+    set Httpd(initialized) 1
+}
+
+proc Httpd_Server {{port 80} {name {}} {ipaddr {}}} {
+    global Httpd
+    if {![info exists Httpd(initialized)]} {
+        Httpd_Init
+    }
+    catch {close $Httpd(listen)}
+    set Httpd(name) $name
+    set Httpd(ipaddr) $ipaddr
+    set Httpd(port) $port
+    if {[string length $name] == 0} {
+        set Httpd(name) [info hostname]
+    }
+    set cmd [list socket -server [list HttpdAccept [list http $name $port]]]
+    if {[string length $ipaddr] != 0} {
+        lappend cmd -myaddr $ipaddr
+    }
+    lappend cmd $port
+    if {[catch $cmd Httpd(listen)]} {
+        return -code error "$Httpd(name):$port $Httpd(listen)\ncmd=$cmd"
+    }
+}
+
+proc Httpd_ServerShutdown {} {
+    global Httpd
+    catch {close $Httpd(listen)} err
+    return $err
+}
+
+proc HttpdAccept {self sock ipaddr port} {
+    fconfigure $sock -blocking 0 -translation {auto crlf}
+    fileevent $sock readable [list HttpdRead $self $sock $ipaddr]
+}
+
+proc HttpdRead {self sock ipaddr} {
+    global Config Httpd StartStatus
+    if {[gets $sock line] < 0} {
+        if {[eof $sock]} { close $sock }
+        return
+    }
+    if {![info exists ::request($sock)]} {
+        set ::request($sock) $line
+        return
+    }
+    if {$line ne ""} return
+    set url [lindex $::request($sock) 1]
+    unset ::request($sock)
+    set type text/plain
+    switch -- $url {
+        /status {
+            set body [list start $StartStatus now [ThreadStatus] \
+                peer [fconfigure $sock -peername] addr $ipaddr self $self \
+                listen $Httpd(listen) port $Httpd(port) name $Httpd(name) \
+                sockname [fconfigure $Httpd(listen) -sockname]]
+        }
+        /shutdown {
+            set body [list shutdown [Httpd_ServerShutdown]]
+            after 100 {set ::forever done}
+        }
+        default {
+            set file [file join $Config(docRoot) [string trimleft $url /]]
+            if {$Config(docRoot) ne "" && [file isfile $file]} {
+                set f [open $file]
+                set body [read $f]
+                close $f
+                set type text/html
+            } else {
+                set type text/html
+                set st [ThreadStatus]
+                set first [lindex [dict values $st] 0]
+                set body "<html><body><h1>Hello from port $Httpd(port)</h1>\n<p>You are $ipaddr.\
+                    This server runs as uid [lindex [dict get $first Uid] 0] with CapEff\
+                    [dict get $first CapEff] in all [dict size $st] threads.</p></body></html>"
+            }
+        }
+    }
+    set body [encoding convertto utf-8 $body]
+    fconfigure $sock -translation {auto binary}
+    puts -nonewline $sock "HTTP/1.0 200 OK\r\nContent-Type: $type\r\nContent-Length: [string length $body]\r\nConnection: close\r\n\r\n$body"
+    fileevent $sock readable {}
+    fconfigure $sock -blocking 1
+    close $sock
+}
+
+Httpd_Init
+Httpd_Server $Config(port) $Config(host) $Config(ipaddr)
+
+# tclhttpd's privilege drop, which cap::tclhttpd makes unnecessary.
+catch {package require Tclx}
+if {[info command id] eq "id"} {
+    proc setuid {uid gid} {
+        id groupid $gid
+        id userid $uid
+    }
+}
+if {![catch {setuid $Config(uid) $Config(gid)}]} {
+    puts stderr "Running as user $Config(uid) group $Config(gid)"
+}
+puts stderr "httpd started on port $Config(port)"
+vwait forever
