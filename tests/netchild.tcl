@@ -68,3 +68,16 @@ proc fetchAsync {host port} {
     after cancel $id
     return $::_got
 }
+
+# A blocking HTTP/1.0 GET; returns the body (for a server in another process).
+proc httpGet {host port path} {
+    set s [socket $host $port]
+    fconfigure $s -translation {auto crlf}
+    puts $s "GET $path HTTP/1.0\nHost: $host\n"
+    flush $s
+    while {[gets $s line] > 0} {}
+    fconfigure $s -translation binary
+    set body [read $s]
+    close $s
+    return $body
+}
