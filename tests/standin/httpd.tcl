@@ -97,6 +97,7 @@ proc HttpdRead {self sock ipaddr} {
         }
         default {
             set file [file join $Config(docRoot) [string trimleft $url /]]
+            if {[string index $url end] eq "/"} { set file [file join $file index.html] }
             if {$Config(docRoot) ne "" && [file isfile $file]} {
                 set f [open $file]
                 set body [read $f]
