@@ -16,11 +16,11 @@ namespace {
 std::string StepsBefore(const ThreadOp& op, OpStep failed) {
     struct { OpStep step; bool used; } steps[] = {
         {OpStep::KeepcapsBefore, op.keepcapsBefore >= 0},
+        {OpStep::Bounding, op.boundingDrop != 0},
+        {OpStep::Securebits, op.securebits >= 0},
         {OpStep::Groups, op.setGroups},
         {OpStep::Gid, op.setGid},
         {OpStep::Uid, op.setUid},
-        {OpStep::Bounding, op.boundingDrop != 0},
-        {OpStep::Securebits, op.securebits >= 0},
         {OpStep::AmbientLower, op.ambientClear || op.ambientLower != 0},
         {OpStep::Caps, op.setCaps},
         {OpStep::AmbientRaise, op.ambientRaise != 0},
@@ -102,8 +102,8 @@ int CheckPermitted(Tcl_Interp* interp, const char* cmd, CapMask mask) {
         std::string name = CapName(first);
         return CapError(interp, {"NOTPERMITTED", name},
                         std::string(cmd) + ": " + name + " is not in the permitted set; "
-                        "it can only be gained by exec of a file with that capability, "
-                        "an ambient capability, or as root");
+                        "it can only be gained at exec: from a file capability, an ambient "
+                        "capability or a root start, and only within the bounding set");
     }
     return TCL_OK;
 }
@@ -130,6 +130,10 @@ std::string PermissionHint(OpStep step, unsigned cap) {
 int ApplyEverywhere(Tcl_Interp* interp, const char* cmd, const ThreadOp& op,
                     const Expect& expect) {
     BroadcastReport report = RunInAllThreads(op);
+    if (report.threads.empty())
+        return PosixError(interp, report.err ? report.err : EAGAIN,
+                          std::string(cmd) + ": no free real-time signal to reach the other threads",
+                          "; nothing was changed");
     if (report.CallerFailed()) {
         const StepResult& r = report.threads[0].result;
         std::string hint = r.err == EPERM ? PermissionHint(r.step, r.cap) : std::string();
@@ -161,22 +165,30 @@ int ApplyEverywhere(Tcl_Interp* interp, const char* cmd, const ThreadOp& op,
                                              why.str() + " the other threads were changed");
     }
 
-    // Verification against the kernel, every thread.
-    std::vector<TaskStatus> all;
-    if (int err = ReadAllTaskStatus(0, all))
-        return PosixError(interp, err, std::string(cmd) + ": cannot verify /proc/self/task");
+    // Verification against the kernel, every thread. A thread that was
+    // exiting when signalled never ran the op but is still listed for a
+    // moment: look again before calling it a failure.
     pid_t self = report.threads[0].tid;
-    const TaskStatus* ref = nullptr;
-    for (const auto& st : all)
-        if (st.tid == self) ref = &st;
-    if (!ref) return ThreadsError(interp, {self}, std::string(cmd) + ": own thread missing from /proc");
-    for (const auto& st : all) {
-        std::string unmet = Unmet(st, expect);
-        if (!st.SameCredentials(*ref)) unmet += " differs from thread " + std::to_string(self) + ";";
-        if (!unmet.empty()) {
-            bad.push_back(st.tid);
-            why << " thread " << st.tid << ":" << unmet;
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        bad.clear();
+        why.str(std::string());
+        std::vector<TaskStatus> all;
+        if (int err = ReadAllTaskStatus(0, all))
+            return PosixError(interp, err, std::string(cmd) + ": cannot verify /proc/self/task");
+        const TaskStatus* ref = nullptr;
+        for (const auto& st : all)
+            if (st.tid == self) ref = &st;
+        if (!ref) return ThreadsError(interp, {self}, std::string(cmd) + ": own thread missing from /proc");
+        for (const auto& st : all) {
+            std::string unmet = Unmet(st, expect);
+            if (!st.SameCredentials(*ref)) unmet += " differs from thread " + std::to_string(self) + ";";
+            if (!unmet.empty()) {
+                bad.push_back(st.tid);
+                why << " thread " << st.tid << ":" << unmet;
+            }
         }
+        if (bad.empty()) break;
+        Tcl_Sleep(10);
     }
     for (const auto& t : report.threads) {
         if (t.securebits != report.threads[0].securebits ||

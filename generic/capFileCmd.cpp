@@ -10,6 +10,9 @@ namespace {
 std::string FileHint(int err) {
     if (err == EPERM) return " (setting file capabilities needs cap_setfcap and ownership of the file or cap_fowner)";
     if (err == ENOTSUP) return " (the filesystem does not support extended attributes)";
+    // libcap lstat()s the path and refuses anything but a regular file (a
+    // symlink too, as setcap does) with a bare EINVAL.
+    if (err == EINVAL) return " (only a regular file, not a symlink or directory, can carry capabilities)";
     return std::string();
 }
 
@@ -46,10 +49,21 @@ int FileCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) {
     }
     std::string text = Tcl_GetString(objv[3]);
     CapTriple parsed;
-    if (TextToTriple(text, parsed) != 0)
+    // cap_from_text reads "" as "=", which would write an empty capability
+    // set rather than fail; "=" says that on purpose, "" is a missing value.
+    if (IsBlankText(text) || TextToTriple(text, parsed) != 0)
         return CapError(interp, {"TEXT", text},
                         "bad capability text \"" + text + "\": expected libcap's form, "
                         "e.g. \"cap_net_bind_service=ep\"");
+    // A file has one effective flag for all its capabilities: libcap refuses
+    // any other effective set with a bare EINVAL (or, with neither p nor i,
+    // silently writes "="), so say what is wrong before it does.
+    CapMask pi = parsed.permitted | parsed.inheritable;
+    if (parsed.effective != 0 && parsed.effective != pi)
+        return CapError(interp, {"TEXT", text},
+                        "bad capability text \"" + text + "\": a file's effective flag "
+                        "applies to all of its permitted and inheritable capabilities, "
+                        "e.g. \"cap_net_bind_service=ep\" or \"cap_net_bind_service=p\"");
     if (int err = FileCapSet(path, text))
         return PosixError(interp, err, "cannot set capabilities of \"" + given + "\"", FileHint(err));
     return TCL_OK;

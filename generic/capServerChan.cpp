@@ -10,7 +10,7 @@
 namespace tclcap {
 namespace {
 
-constexpr int kBackoffMs = 100;  // pause after EMFILE and the like
+constexpr int kBackoffMs = 10;  // pause after EMFILE and the like
 
 struct Server;
 

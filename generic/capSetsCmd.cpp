@@ -5,6 +5,9 @@
 #include "capNames.h"
 #include "../unix/capProcStatus.h"
 
+#include <cerrno>
+#include <linux/securebits.h>
+
 namespace tclcap {
 namespace {
 
@@ -48,6 +51,15 @@ int AmbientCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) 
         return ApplyEverywhere(interp, "cap::ambient lower", op, e);
     }
     if (CheckPermitted(interp, "cap::ambient raise", mask) != TCL_OK) return TCL_ERROR;
+    // The kernel checks no_cap_ambient_raise only at the raise, after the
+    // implied inheritable change, which would then stay in this thread alone.
+    int bits = OwnSecurebits();
+    if (bits >= 0 && (bits & SECBIT_NO_CAP_AMBIENT_RAISE)) {
+        unsigned first = 0;
+        while (!(mask & CapBit(first))) ++first;
+        return PosixError(interp, EPERM, "cap::ambient raise: ambient raise failed",
+                          PermissionHint(OpStep::AmbientRaise, first) + "; nothing was changed");
+    }
     // The kernel requires the inheritable bit too; raising it is implied.
     op.setCaps = true;
     op.add.inheritable = mask;

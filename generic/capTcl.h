@@ -45,6 +45,12 @@ int PosixError(Tcl_Interp* interp, int err, const std::string& what,
 // The symbolic name of an errno value ("EPERM").
 std::string ErrnoName(int err);
 
+// Only white space (or nothing): libcap reads such text as "=", so an empty
+// variable must not pass for "drop everything".
+inline bool IsBlankText(const std::string& text) {
+    return text.find_first_not_of(" \t\n\r\v\f") == std::string::npos;
+}
+
 // Appends key/value to a dict object.
 void DictPut(Tcl_Obj* dict, const char* key, Tcl_Obj* value);
 

@@ -91,9 +91,17 @@ proc ::capt::run {args} {
     }
     set env [list env TCLLIBPATH=$build]
     dict for {k v} [dict get $opts -env] { lappend env $k=$v }
-    set rc [catch {exec {*}$env {*}$cmd << [dict get $opts -stdin] 2>@1} out]
+    # stderr apart from the result: the package may warn there (see
+    # cap::exposure); ::capt::stderr keeps it for tests that look.
+    set errFile $file.stderr
+    set rc [catch {exec {*}$env {*}$cmd << [dict get $opts -stdin] 2> $errFile} out]
+    variable stderr
+    set f [open $errFile]
+    set stderr [string trim [read $f]]
+    close $f
+    file delete $errFile
     if {$rc} {
-        return -code error -errorcode [list CAPTEST CHILD] "child failed: $out"
+        return -code error -errorcode [list CAPTEST CHILD] "child failed: $out\n$stderr"
     }
     return [string trim $out]
 }

@@ -64,7 +64,8 @@ std::string CapName(unsigned cap) {
 bool CapLookup(const std::string& lowered, unsigned& cap) {
     if (lowered.empty()) return false;
     if (lowered.find_first_not_of("0123456789") == std::string::npos) {
-        if (lowered.size() > 3) return false;
+        // No leading zeros: Tcl would read "040" as octal 32.
+        if (lowered.size() > 2 || (lowered.size() > 1 && lowered[0] == '0')) return false;
         cap = static_cast<unsigned>(std::strtoul(lowered.c_str(), nullptr, 10));
         return cap <= LastCap();
     }
