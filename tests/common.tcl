@@ -40,6 +40,28 @@ proc ::capt::capTclsh {{text cap_net_bind_service=+ep}} {
     return $copy
 }
 
+# The valgrind run (CAP_VALGRIND=1): every child tclsh runs under memcheck.
+# File capabilities then belong on valgrind's tool, which is what execs:
+# a copy of its library folder whose memcheck binary carries them.
+proc ::capt::valgrind {} {
+    expr {[info exists ::env(CAP_VALGRIND)] && $::env(CAP_VALGRIND)}
+}
+proc ::capt::vgLib {text} {
+    variable scratch
+    set dir [file join $scratch valgrind-[string map {= - + "" , _} $text]]
+    if {![file exists $dir]} {
+        exec cp -a /usr/libexec/valgrind $dir
+        exec chmod -R a+rX $dir
+        exec setcap $text [file join $dir memcheck-amd64-linux]
+    }
+    return $dir
+}
+proc ::capt::vgWords {{text {}}} {
+    set words {}
+    if {$text ne ""} { lappend words env VALGRIND_LIB=[vgLib $text] }
+    lappend words valgrind --quiet --error-exitcode=99 --trace-children=no
+}
+
 # Launcher words for a scenario.
 #   root      as we are (root in CI)
 #   nobody    uid/gid 65534, no groups, no capability
@@ -51,6 +73,19 @@ proc ::capt::capTclsh {{text cap_net_bind_service=+ep}} {
 proc ::capt::launcher {as} {
     variable nobody
     variable tclsh
+    if {[valgrind]} {
+        set vg [vgWords]
+        switch -- $as {
+            root      { return [list {*}$vg $tclsh] }
+            nobody    { return [list {*}$nobody {*}$vg $tclsh] }
+            ambient   { return [list {*}$nobody --inh-caps +net_bind_service \
+                             --ambient-caps +net_bind_service {*}$vg $tclsh] }
+            filecap   { return [list {*}$nobody {*}[vgWords cap_net_bind_service=+ep] $tclsh] }
+            permitted { return [list {*}$nobody {*}[vgWords cap_net_bind_service=+p] $tclsh] }
+            bounding  { return [list setpriv --bounding-set=-net_bind_service {*}$vg $tclsh] }
+            default   { error "unknown scenario $as" }
+        }
+    }
     switch -- $as {
         root      { return [list $tclsh] }
         nobody    { return [list {*}$nobody $tclsh] }
