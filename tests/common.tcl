@@ -107,7 +107,7 @@ proc ::capt::run {args} {
     variable build
     variable here
     variable serial
-    set opts [dict create -as root -netns 0 -env {} -stdin {}]
+    set opts [dict create -as root -netns 0 -env {} -stdin {} -preload {}]
     while {[llength $args] > 1} {
         set args [lassign $args k v]
         dict set opts $k $v
@@ -120,6 +120,10 @@ proc ::capt::run {args} {
     close $f
     file attributes $file -permissions 0644
     set cmd [launcher [dict get $opts -as]]
+    if {[dict get $opts -preload] ne ""} {
+        # Into tclsh alone, not the launchers before it.
+        set cmd [linsert $cmd end-1 env LD_PRELOAD=[dict get $opts -preload]]
+    }
     lappend cmd $file
     if {[dict get $opts -netns]} {
         set cmd [list unshare -n sh -c {ip link set lo up && exec "$@"} sh {*}$cmd]
