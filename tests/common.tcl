@@ -59,7 +59,11 @@ proc ::capt::vgLib {text} {
 proc ::capt::vgWords {{text {}}} {
     set words {}
     if {$text ne ""} { lappend words env VALGRIND_LIB=[vgLib $text] }
-    lappend words valgrind --quiet --error-exitcode=99 --trace-children=no
+    # Definite leaks count as errors; Tcl's own still-reachable memory at
+    # exit does not.
+    lappend words valgrind --quiet --error-exitcode=99 --trace-children=no \
+        --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite \
+        --suppressions=[file join $::capt::here valgrind.supp]
 }
 
 # Launcher words for a scenario.
