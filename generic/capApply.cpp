@@ -93,9 +93,15 @@ int ThreadsError(Tcl_Interp* interp, const std::vector<pid_t>& tids, const std::
 } // namespace
 
 // Every capability in mask must be permitted to this thread.
+int OwnStatus(Tcl_Interp* interp, TaskStatus& st) {
+    if (int err = ReadOwnThreadStatus(st))
+        return PosixError(interp, err, "cannot read /proc/thread-self/status");
+    return TCL_OK;
+}
+
 int CheckPermitted(Tcl_Interp* interp, const char* cmd, CapMask mask) {
     TaskStatus st;
-    if (int err = ReadOwnThreadStatus(st)) return PosixError(interp, err, "cannot read /proc/thread-self/status");
+    if (OwnStatus(interp, st) != TCL_OK) return TCL_ERROR;
     if (CapMask missing = mask & ~st.permitted) {
         unsigned first = 0;
         while (!(missing & CapBit(first))) ++first;

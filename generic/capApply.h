@@ -29,6 +29,10 @@ struct Expect {
 int ApplyEverywhere(Tcl_Interp* interp, const char* cmd, const ThreadOp& op,
                     const Expect& expect);
 
+struct TaskStatus;
+// The calling thread's /proc status, or a POSIX error.
+int OwnStatus(Tcl_Interp* interp, TaskStatus& st);
+
 // CAP NOTPERMITTED unless every capability in mask is permitted to this
 // thread.
 int CheckPermitted(Tcl_Interp* interp, const char* cmd, CapMask mask);

@@ -66,25 +66,9 @@ int SetCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) {
         Tcl_WrongNumArgs(interp, 1, objv, "text");
         return TCL_ERROR;
     }
-    std::string text = Tcl_GetString(objv[1]);
     CapTriple t;
-    // cap_from_text reads "" as "=": an empty variable must not silently
-    // clear every set. Dropping everything is spelled "=".
-    if (IsBlankText(text) || TextToTriple(text, t) != 0)
-        return CapError(interp, {"TEXT", text},
-                        "bad capability text \"" + text + "\": expected libcap's form, "
-                        "e.g. \"cap_net_bind_service=ep\" or \"=\"");
-    // libcap accepts numbers up to 63, but capset(2) silently discards bits
-    // the kernel does not know: "41=ep" would clear everything instead.
+    if (GetCapTextFromObj(interp, objv[1], true, t) != TCL_OK) return TCL_ERROR;
     CapMask all = AllCaps();
-    if (CapMask unknown = (t.effective | t.permitted | t.inheritable) & ~all) {
-        unsigned first = 0;
-        while (!(unknown & CapBit(first))) ++first;
-        return CapError(interp, {"TEXT", text},
-                        "bad capability text \"" + text + "\": capability " +
-                            std::to_string(first) + " is unknown to this kernel "
-                            "(the highest is " + std::to_string(LastCap()) + ")");
-    }
     ThreadOp op;
     op.setCaps = true;
     op.keep = CapTriple{0, 0, 0};

@@ -1,5 +1,6 @@
 // cap::file get|set|remove: file capabilities, as getcap/setcap do them.
 #include "capCmds.h"
+#include "capNames.h"
 #include "../unix/capLibcap.h"
 
 #include <cerrno>
@@ -49,12 +50,9 @@ int FileCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) {
     }
     std::string text = Tcl_GetString(objv[3]);
     CapTriple parsed;
-    // cap_from_text reads "" as "=", which would write an empty capability
-    // set rather than fail; "=" says that on purpose, "" is a missing value.
-    if (IsBlankText(text) || TextToTriple(text, parsed) != 0)
-        return CapError(interp, {"TEXT", text},
-                        "bad capability text \"" + text + "\": expected libcap's form, "
-                        "e.g. \"cap_net_bind_service=ep\"");
+    // Numbers beyond this kernel's are kept, as setcap does: the file may
+    // be meant for a newer one.
+    if (GetCapTextFromObj(interp, objv[3], false, parsed) != TCL_OK) return TCL_ERROR;
     // A file has one effective flag for all its capabilities: libcap refuses
     // any other effective set with a bare EINVAL (or, with neither p nor i,
     // silently writes "="), so say what is wrong before it does.

@@ -31,6 +31,26 @@ int GetCapMaskFromObjv(Tcl_Interp* interp, Tcl_Size objc, Tcl_Obj* const objv[],
     return TCL_OK;
 }
 
+int GetCapTextFromObj(Tcl_Interp* interp, Tcl_Obj* obj, bool kernelOnly, CapTriple& out) {
+    std::string text = Tcl_GetString(obj);
+    if (IsBlankText(text) || TextToTriple(text, out) != 0)
+        return CapError(interp, {"TEXT", text},
+                        "bad capability text \"" + text + "\": expected libcap's form, "
+                        "e.g. \"cap_net_bind_service=ep\" or \"=\"");
+    // libcap accepts numbers up to 63, but capset(2) silently discards bits
+    // the kernel does not know: "41=ep" would clear everything instead.
+    CapMask unknown = (out.effective | out.permitted | out.inheritable) & ~AllCaps();
+    if (kernelOnly && unknown) {
+        unsigned first = 0;
+        while (!(unknown & CapBit(first))) ++first;
+        return CapError(interp, {"TEXT", text},
+                        "bad capability text \"" + text + "\": capability " +
+                            std::to_string(first) + " is unknown to this kernel "
+                            "(the highest is " + std::to_string(LastCap()) + ")");
+    }
+    return TCL_OK;
+}
+
 Tcl_Obj* MaskToList(CapMask mask) {
     Tcl_Obj* list = Tcl_NewListObj(0, nullptr);
     for (unsigned c = 0; c < 64; ++c)

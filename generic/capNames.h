@@ -12,6 +12,11 @@ int GetCapFromObj(Tcl_Interp* interp, Tcl_Obj* obj, unsigned& cap);
 // Every argument in objv, each a name (not a list of names).
 int GetCapMaskFromObjv(Tcl_Interp* interp, Tcl_Size objc, Tcl_Obj* const objv[],
                        CapMask& mask);
+// libcap's text form ("cap_net_bind_service=ep"). Blank text is refused
+// (libcap reads it as "=", so an empty variable would pass for "drop
+// everything"), and so, with kernelOnly, are numbers the kernel does not
+// know. CAP TEXT on error.
+int GetCapTextFromObj(Tcl_Interp* interp, Tcl_Obj* obj, bool kernelOnly, CapTriple& out);
 // libcap's names, in number order.
 Tcl_Obj* MaskToList(CapMask mask);
 

@@ -11,12 +11,6 @@
 namespace tclcap {
 namespace {
 
-int OwnStatus(Tcl_Interp* interp, TaskStatus& st) {
-    if (int err = ReadOwnThreadStatus(st))
-        return PosixError(interp, err, "cannot read /proc/thread-self/status");
-    return TCL_OK;
-}
-
 int AmbientCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) {
     static const char* const subs[] = {"raise", "lower", "clear", nullptr};
     enum { RAISE, LOWER, CLEAR };

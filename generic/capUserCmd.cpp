@@ -23,12 +23,6 @@ int GetKeepMask(Tcl_Interp* interp, Tcl_Obj* list, CapMask& mask) {
     return GetCapMaskFromObjv(interp, n, elems, mask);
 }
 
-int OwnStatus(Tcl_Interp* interp, TaskStatus& st) {
-    if (int err = ReadOwnThreadStatus(st))
-        return PosixError(interp, err, "cannot read /proc/thread-self/status");
-    return TCL_OK;
-}
-
 int SetuserCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) {
     static const char* const options[] = {"-group", "-groups", "-keep", nullptr};
     enum { GROUP, GROUPS, KEEP };

@@ -13,29 +13,32 @@ bool AllDigits(const std::string& s) {
     return !s.empty() && s.size() < 11 && s.find_first_not_of("0123456789") == std::string::npos;
 }
 
-std::vector<char> Buffer(int which) {
-    long n = sysconf(which);
-    return std::vector<char>(n > 0 ? static_cast<std::size_t>(n) : 16384);
+// Calls a getXXX_r function, growing its buffer while it says ERANGE.
+template <class Call>
+void WithBuffer(int sizeHint, Call call) {
+    long n = sysconf(sizeHint);
+    std::vector<char> buf(n > 0 ? static_cast<std::size_t>(n) : 16384);
+    while (call(buf) == ERANGE) buf.resize(buf.size() * 2);
+}
+
+bool ParseId(const std::string& text, unsigned long& v) {
+    if (!AllDigits(text)) return false;
+    v = std::strtoul(text.c_str(), nullptr, 10);
+    return true;
 }
 
 } // namespace
 
 bool LookupUser(const std::string& text, UserEntry& out) {
     out = UserEntry{};
-    std::vector<char> buf = Buffer(_SC_GETPW_R_SIZE_MAX);
     passwd pw{};
     passwd* res = nullptr;
-    for (;;) {
-        int rc = AllDigits(text)
-                     ? getpwuid_r(static_cast<uid_t>(std::strtoul(text.c_str(), nullptr, 10)), &pw,
-                                  buf.data(), buf.size(), &res)
-                     : getpwnam_r(text.c_str(), &pw, buf.data(), buf.size(), &res);
-        if (rc == ERANGE) {
-            buf.resize(buf.size() * 2);
-            continue;
-        }
-        break;
-    }
+    unsigned long id = 0;
+    bool numeric = ParseId(text, id);
+    WithBuffer(_SC_GETPW_R_SIZE_MAX, [&](std::vector<char>& buf) {
+        return numeric ? getpwuid_r(static_cast<uid_t>(id), &pw, buf.data(), buf.size(), &res)
+                       : getpwnam_r(text.c_str(), &pw, buf.data(), buf.size(), &res);
+    });
     if (res) {
         out.found = true;
         out.name = pw.pw_name;
@@ -43,36 +46,27 @@ bool LookupUser(const std::string& text, UserEntry& out) {
         out.gid = pw.pw_gid;
         return true;
     }
-    if (!AllDigits(text)) return false;
-    unsigned long v = std::strtoul(text.c_str(), nullptr, 10);
-    if (v >= static_cast<unsigned long>(static_cast<uid_t>(-1))) return false;
-    out.uid = static_cast<uid_t>(v);
+    // A number not in the database is still a uid (-1 is no uid at all).
+    if (!numeric || id >= static_cast<unsigned long>(static_cast<uid_t>(-1))) return false;
+    out.uid = static_cast<uid_t>(id);
     return true;
 }
 
 bool LookupGroup(const std::string& text, gid_t& gid) {
-    std::vector<char> buf = Buffer(_SC_GETGR_R_SIZE_MAX);
     group gr{};
     group* res = nullptr;
-    for (;;) {
-        int rc = AllDigits(text)
-                     ? getgrgid_r(static_cast<gid_t>(std::strtoul(text.c_str(), nullptr, 10)), &gr,
-                                  buf.data(), buf.size(), &res)
-                     : getgrnam_r(text.c_str(), &gr, buf.data(), buf.size(), &res);
-        if (rc == ERANGE) {
-            buf.resize(buf.size() * 2);
-            continue;
-        }
-        break;
-    }
+    unsigned long id = 0;
+    bool numeric = ParseId(text, id);
+    WithBuffer(_SC_GETGR_R_SIZE_MAX, [&](std::vector<char>& buf) {
+        return numeric ? getgrgid_r(static_cast<gid_t>(id), &gr, buf.data(), buf.size(), &res)
+                       : getgrnam_r(text.c_str(), &gr, buf.data(), buf.size(), &res);
+    });
     if (res) {
         gid = gr.gr_gid;
         return true;
     }
-    if (!AllDigits(text)) return false;
-    unsigned long v = std::strtoul(text.c_str(), nullptr, 10);
-    if (v >= static_cast<unsigned long>(static_cast<gid_t>(-1))) return false;
-    gid = static_cast<gid_t>(v);
+    if (!numeric || id >= static_cast<unsigned long>(static_cast<gid_t>(-1))) return false;
+    gid = static_cast<gid_t>(id);
     return true;
 }
 
