@@ -16,7 +16,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends \
         cmake g++ make pkg-config tcl8.6 tcl8.6-dev tcl-thread tcllib tclx8.4 \
-        libcap-dev libcap2-bin util-linux iproute2 systemd wrk curl valgrind >/dev/null
+        libcap-dev libcap2-bin util-linux iproute2 systemd wrk curl valgrind tcl-tls openssl >/dev/null
 fi
 # Children run as nobody: the tree must be readable by everyone.
 chmod -R a+rX . 2>/dev/null || true

@@ -13,12 +13,14 @@ bool AllDigits(const std::string& s) {
     return !s.empty() && s.size() < 11 && s.find_first_not_of("0123456789") == std::string::npos;
 }
 
-// Calls a getXXX_r function, growing its buffer while it says ERANGE.
+// Calls a getXXX_r function, growing its buffer while it says ERANGE. The
+// result's strings point into the buffer: the caller keeps it.
 template <class Call>
-void WithBuffer(int sizeHint, Call call) {
+std::vector<char> WithBuffer(int sizeHint, Call call) {
     long n = sysconf(sizeHint);
     std::vector<char> buf(n > 0 ? static_cast<std::size_t>(n) : 16384);
     while (call(buf) == ERANGE) buf.resize(buf.size() * 2);
+    return buf;
 }
 
 bool ParseId(const std::string& text, unsigned long& v) {
@@ -35,7 +37,7 @@ bool LookupUser(const std::string& text, UserEntry& out) {
     passwd* res = nullptr;
     unsigned long id = 0;
     bool numeric = ParseId(text, id);
-    WithBuffer(_SC_GETPW_R_SIZE_MAX, [&](std::vector<char>& buf) {
+    std::vector<char> storage = WithBuffer(_SC_GETPW_R_SIZE_MAX, [&](std::vector<char>& buf) {
         return numeric ? getpwuid_r(static_cast<uid_t>(id), &pw, buf.data(), buf.size(), &res)
                        : getpwnam_r(text.c_str(), &pw, buf.data(), buf.size(), &res);
     });
@@ -57,7 +59,7 @@ bool LookupGroup(const std::string& text, gid_t& gid) {
     group* res = nullptr;
     unsigned long id = 0;
     bool numeric = ParseId(text, id);
-    WithBuffer(_SC_GETGR_R_SIZE_MAX, [&](std::vector<char>& buf) {
+    std::vector<char> storage = WithBuffer(_SC_GETGR_R_SIZE_MAX, [&](std::vector<char>& buf) {
         return numeric ? getgrgid_r(static_cast<gid_t>(id), &gr, buf.data(), buf.size(), &res)
                        : getgrnam_r(text.c_str(), &gr, buf.data(), buf.size(), &res);
     });

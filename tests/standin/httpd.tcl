@@ -27,7 +27,8 @@ proc ThreadStatus {} {
 }
 set StartStatus [ThreadStatus]
 
-array set Config {port 8015 ipaddr {} https_port 8016 https_ipaddr {} docRoot {} uid 50 gid 50 host {}}
+array set Config {port 8015 ipaddr {} https_port 8016 https_ipaddr {} docRoot {} uid 50 gid 50 host {}
+                  certfile {} keyfile {}}
 foreach {k v} $argv {
     set Config([string trimleft $k -]) $v
 }
@@ -56,6 +57,31 @@ proc Httpd_Server {{port 80} {name {}} {ipaddr {}}} {
     lappend cmd $port
     if {[catch $cmd Httpd(listen)]} {
         return -code error "$Httpd(name):$port $Httpd(listen)\ncmd=$cmd"
+    }
+}
+
+# As tclhttpd's: tls::socket, which itself calls ::socket -server with
+# [list tls::_accept $iopts $callback].
+proc Httpd_SecureServer {{port 443} {name {}} {ipaddr {}}} {
+    global Httpd
+    if {![info exists Httpd(initialized)]} {
+        Httpd_Init
+    }
+    catch {close $Httpd(https_listen)}
+    set Httpd(name) $name
+    set Httpd(https_ipaddr) $ipaddr
+    set Httpd(https_port) $port
+    if {[string length $name] == 0} {
+        set Httpd(name) [info hostname]
+    }
+    package require tls
+    set cmd [list tls::socket -server [list HttpdAccept [list https $name $port]]]
+    if {[string length $ipaddr] != 0} {
+        lappend cmd -myaddr $ipaddr
+    }
+    lappend cmd $port
+    if {[catch $cmd Httpd(https_listen)]} {
+        return -code error "$Httpd(name):$port $Httpd(https_listen)\ncmd=$cmd"
     }
 }
 
@@ -89,7 +115,9 @@ proc HttpdRead {self sock ipaddr} {
             set body [list start $StartStatus now [ThreadStatus] \
                 peer [fconfigure $sock -peername] addr $ipaddr self $self \
                 listen $Httpd(listen) port $Httpd(port) name $Httpd(name) \
-                sockname [fconfigure $Httpd(listen) -sockname]]
+                sockname [fconfigure $Httpd(listen) -sockname] \
+                https [expr {[info exists Httpd(https_listen)]
+                    ? [fconfigure $Httpd(https_listen) -sockname] : ""}]]
         }
         /shutdown {
             set body [list shutdown [Httpd_ServerShutdown]]
@@ -123,6 +151,12 @@ proc HttpdRead {self sock ipaddr} {
 
 Httpd_Init
 Httpd_Server $Config(port) $Config(host) $Config(ipaddr)
+# tclhttpd starts HTTPS when the tls package loads and its certificate is
+# there; the stand-in when given one.
+if {$Config(certfile) ne "" && ![catch {package require tls}]} {
+    tls::init -certfile $Config(certfile) -keyfile $Config(keyfile) -ssl2 0 -ssl3 0
+    Httpd_SecureServer $Config(https_port) $Config(host) $Config(https_ipaddr)
+}
 
 # tclhttpd's privilege drop, which cap::tclhttpd makes unnecessary.
 catch {package require Tclx}
