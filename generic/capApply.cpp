@@ -52,10 +52,14 @@ std::string Unmet(const TaskStatus& st, const Expect& e) {
     std::ostringstream why;
     for (int set = 0; set < 5; ++set) {
         CapMask have = SetOf(st, set);
-        if (CapMask missing = e.mustHave[set] & ~have)
-            why << " " << kSetNames[set] << " lacks " << Tcl_GetString(MaskToList(missing)) << ";";
-        if (CapMask extra = e.mustLack[set] & have)
-            why << " " << kSetNames[set] << " still has " << Tcl_GetString(MaskToList(extra)) << ";";
+        if (CapMask missing = e.mustHave[set] & ~have) {
+            ObjRef names(MaskToList(missing));
+            why << " " << kSetNames[set] << " lacks " << Tcl_GetString(names.get()) << ";";
+        }
+        if (CapMask extra = e.mustLack[set] & have) {
+            ObjRef names(MaskToList(extra));
+            why << " " << kSetNames[set] << " still has " << Tcl_GetString(names.get()) << ";";
+        }
     }
     if (e.noNewPrivs >= 0 && st.noNewPrivs != e.noNewPrivs)
         why << " no_new_privs is " << st.noNewPrivs << ";";
@@ -114,20 +118,27 @@ int CheckPermitted(Tcl_Interp* interp, const char* cmd, CapMask mask) {
     return TCL_OK;
 }
 
-std::string PermissionHint(OpStep step, unsigned cap) {
+std::string PermissionHint(OpStep step, int cap) {
+    const std::string name = cap >= 0 ? CapName(static_cast<unsigned>(cap)) : std::string("it");
     switch (step) {
+    case OpStep::KeepcapsBefore:
+    case OpStep::KeepcapsAfter:
+        return " (keep_caps is locked in the securebits and cannot change)";
     case OpStep::Groups:
     case OpStep::Gid: return " (needs cap_setgid)";
     case OpStep::Uid: return " (needs cap_setuid)";
     case OpStep::Bounding:
-        return " (dropping " + CapName(cap) + " from the bounding set needs cap_setpcap in the effective set)";
+        return " (dropping " + name + " from the bounding set needs cap_setpcap in the effective set)";
     case OpStep::Securebits:
         return " (securebits need cap_setpcap in the effective set, and locked bits cannot change)";
     case OpStep::Caps:
-        return " (a capability can only be raised or kept if it is in the permitted set; "
-               "adding to the inheritable set beyond bounding and permitted needs cap_setpcap)";
+        if (cap < 0)
+            return " (a capability can only be raised or kept if it is in the permitted set)";
+        return " (" + name + " could not be added: a capability can be made effective or "
+               "permitted only if it is permitted already, and inheritable only if it is in the "
+               "bounding set and either permitted or cap_setpcap is effective)";
     case OpStep::AmbientRaise:
-        return " (" + CapName(cap) + " must be in the permitted and inheritable sets, "
+        return " (" + name + " must be in the permitted and inheritable sets, "
                "and securebit no_cap_ambient_raise must be off)";
     default: return std::string();
     }

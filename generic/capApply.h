@@ -38,7 +38,7 @@ int OwnStatus(Tcl_Interp* interp, TaskStatus& st);
 int CheckPermitted(Tcl_Interp* interp, const char* cmd, CapMask mask);
 
 // The hint appended to an EPERM message for a failing step.
-std::string PermissionHint(OpStep step, unsigned cap);
+std::string PermissionHint(OpStep step, int cap);
 
 } // namespace tclcap
 

@@ -6,6 +6,8 @@
 #include "../unix/capLibcap.h"
 #include "../unix/capProcStatus.h"
 
+#include <linux/capability.h>
+
 namespace tclcap {
 namespace {
 
@@ -50,12 +52,21 @@ int DropCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) {
     } else if (NeedCaps(interp, objc, objv, "-all|capability ?capability ...?", mask) != TCL_OK) {
         return TCL_ERROR;
     }
+    TaskStatus st;
+    if (OwnStatus(interp, st) != TCL_OK) return TCL_ERROR;
     ThreadOp op;
+    Expect e;
+    // For good: a root process would regain at exec whatever the bounding
+    // set holds, so where it may (cap_setpcap effective) the bounding set
+    // loses the same capabilities, first, while cap_setpcap lasts.
+    if (st.effective & CapBit(CAP_SETPCAP)) {
+        op.boundingDrop = mask & AllCaps() & st.bounding;
+        e.mustLack[SET_BOUNDING] = mask & AllCaps();
+    }
     op.setCaps = true;
     op.keep = CapTriple{~mask, ~mask, ~mask};
     op.ambientClear = all;
     op.ambientLower = all ? 0 : mask;
-    Expect e;
     for (int set : {SET_EFFECTIVE, SET_PERMITTED, SET_INHERITABLE, SET_AMBIENT})
         e.mustLack[set] = mask;
     return ApplyEverywhere(interp, "cap::drop", op, e);

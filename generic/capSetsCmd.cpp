@@ -108,7 +108,7 @@ int SecurebitsCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[
     for (int i = 2; i < objc; ++i) {
         int flag;
         if (Tcl_GetIndexFromObj(interp, objv[i], kSecurebitNames, "securebit", 0, &flag) != TCL_OK) {
-            Tcl_SetErrorCode(interp, "CAP", "SECUREBIT", Tcl_GetString(objv[i]), nullptr);
+            Tcl_SetErrorCode(interp, "CAP", "NAME", Tcl_GetString(objv[i]), nullptr);
             return TCL_ERROR;
         }
         bits |= 1 << flag;

@@ -2,13 +2,11 @@
 // and the errors users see; the sockets themselves are unix/capSocket.
 #include "capCmds.h"
 #include "capServerChan.h"
-#include "../unix/capBindPrivilege.h"
 #include "../unix/capListenFds.h"
 #include "../unix/capProcStatus.h"
 
 #include <cerrno>
 #include <climits>
-#include <optional>
 #include <set>
 
 namespace tclcap {
@@ -18,43 +16,54 @@ const char kUsage[] =
     "-server command ?-myaddr addr ...? ?-family any|inet|inet6? ?-backlog n? "
     "?-reuseport bool? ?-freebind bool? ?-v6only bool? port | -server command -fd fd ?-fd fd ...?";
 
-std::string EaccesHint(std::uint16_t port, int start) {
-    return " (port " + std::to_string(port) + " is below net.ipv4.ip_unprivileged_port_start=" +
-           std::to_string(start) +
-           " and cap_net_bind_service is not permitted to this process. Remedies: run an "
-           "interpreter copy given \"setcap cap_net_bind_service=+ep\" (owner root, mode 0750, "
-           "group of the service user); start the service with systemd "
-           "AmbientCapabilities=CAP_NET_BIND_SERVICE; or let systemd bind the port "
-           "(socket activation: cap::listenfds and cap::socket -fd))";
+// Why a bind below the unprivileged port start got EACCES, from the state
+// of cap_net_bind_service during that bind.
+std::string EaccesHint(const ListenFailure& why) {
+    std::string hint = " (port " + std::to_string(why.port) +
+                       " is below net.ipv4.ip_unprivileged_port_start=" +
+                       std::to_string(why.unprivilegedStart);
+    if (!why.capPermitted)
+        return hint +
+               " and cap_net_bind_service is not permitted to this process. Remedies: run an "
+               "interpreter copy given \"setcap cap_net_bind_service=+ep\" (owner root, mode 0750, "
+               "group of the service user); start the service with systemd "
+               "AmbientCapabilities=CAP_NET_BIND_SERVICE; or let systemd bind the port "
+               "(socket activation: cap::listenfds and cap::socket -fd))";
+    if (!why.capEffective)
+        return hint + "; cap_net_bind_service is permitted but could not be made effective: " +
+               Tcl_ErrnoMsg(why.capRaiseErr) + ")";
+    return hint +
+           "; cap_net_bind_service is permitted and was effective for the bind, so something "
+           "else refused it: a security module (SELinux, AppArmor), a cgroup BPF bind program, "
+           "or a network namespace that belongs to another user namespace)";
 }
 
-int ListenError(Tcl_Interp* interp, const ListenFailure& why, std::uint16_t port) {
+int ListenError(Tcl_Interp* interp, const ListenFailure& why) {
     if (why.call == "getaddrinfo")
         return CapError(interp, {"ADDRESS", why.address},
                         "couldn't open socket: cannot resolve \"" + why.address + "\": " + why.detail);
-    int start = UnprivilegedPortStart();
-    std::string hint = why.err == EACCES && why.call == "bind" && port && port < start
-                           ? EaccesHint(port, start) : std::string();
+    if (why.call == "capset")
+        return PosixError(interp, why.err,
+                          "cap::socket: cannot lower cap_net_bind_service after binding " +
+                              why.address + "; sockets closed");
+    std::string hint = why.err == EACCES && why.call == "bind" && why.lowPort
+                           ? EaccesHint(why) : std::string();
     std::string what = "couldn't open socket on " + why.address;
     if (why.call != "bind") what += " (" + why.call + ")";
     return PosixError(interp, why.err, what, hint);
 }
 
 int AdoptFds(Tcl_Interp* interp, const std::vector<int>& fds, std::vector<Listener>& out) {
-    for (int fd : fds) {
-        Listener l;
-        int err = AdoptListener(fd, l);
-        if (err) {
-            for (auto& adopted : out) adopted.fd.release();  // still the caller's
-            out.clear();
-            std::string why = err == EINVAL ? "not a listening TCP socket (stream, AF_INET or AF_INET6)"
-                                            : Tcl_ErrnoMsg(err);
-            return CapError(interp, {"NOTLISTENING", std::to_string(fd)},
-                            "cannot adopt fd " + std::to_string(fd) + ": " + why);
-        }
-        out.push_back(std::move(l));
-    }
-    return TCL_OK;
+    int bad = -1;
+    int err = AdoptListeners(fds, out, bad);
+    if (!err) return TCL_OK;
+    std::string fd = std::to_string(bad);
+    if (err == EBUSY)
+        return CapError(interp, {"INUSE", fd},
+                        "cannot adopt fd " + fd + ": a cap::socket server channel owns it already");
+    std::string why = err == EINVAL ? "not a listening TCP socket (stream, AF_INET or AF_INET6)"
+                                    : Tcl_ErrnoMsg(err);
+    return CapError(interp, {"NOTLISTENING", fd}, "cannot adopt fd " + fd + ": " + why);
 }
 
 int SocketCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) {
@@ -126,21 +135,10 @@ int SocketCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) {
         if (!ResolvePort(portText, spec.port))
             return CapError(interp, {"PORT", portText},
                             "bad port \"" + portText + "\": expected a number from 0 to 65535 or a service name");
+        // Low ports: OpenListeners makes the capability effective around
+        // each bind(2) alone.
         ListenFailure why;
-        bool ok;
-        {
-            // Low port: make the capability effective here for the bind only.
-            std::optional<BindPrivilege> privilege;
-            if (spec.port && spec.port < UnprivilegedPortStart()) privilege.emplace();
-            ok = OpenListeners(spec, listeners, why);
-            if (privilege && privilege->Restore() != 0) {
-                listeners.clear();
-                return PosixError(interp, privilege->RestoreError(),
-                                  "cap::socket: cannot lower cap_net_bind_service after the bind; "
-                                  "sockets closed");
-            }
-        }
-        if (!ok) return ListenError(interp, why, spec.port);
+        if (!OpenListeners(spec, listeners, why)) return ListenError(interp, why);
     }
     Tcl_Channel chan = CreateServerChannel(interp, script, std::move(listeners));
     Tcl_SetObjResult(interp, Tcl_NewStringObj(Tcl_GetChannelName(chan), -1));
@@ -162,7 +160,7 @@ int ListenFdsCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]
             Tcl_UnsetVar2(interp, "::env", kListenFdsVars[k], TCL_GLOBAL_ONLY);
         UnsetListenEnv();
     }
-    if (err) return PosixError(interp, err, "cap::listenfds: bad LISTEN_FDS/LISTEN_PID from the service manager");
+    if (err) return PosixError(interp, err, "cap::listenfds: bad LISTEN_FDS from the service manager");
     Tcl_Obj* list = Tcl_NewListObj(0, nullptr);
     for (const auto& p : fds) {
         Tcl_Obj* pair[] = {NewString(p.first), Tcl_NewIntObj(p.second)};

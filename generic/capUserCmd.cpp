@@ -10,6 +10,7 @@
 #include "../unix/capUsers.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <linux/capability.h>
 #include <linux/securebits.h>
 
@@ -21,6 +22,36 @@ int GetKeepMask(Tcl_Interp* interp, Tcl_Obj* list, CapMask& mask) {
     Tcl_Obj** elems;
     if (Tcl_ListObjGetElements(interp, list, &n, &elems) != TCL_OK) return TCL_ERROR;
     return GetCapMaskFromObjv(interp, n, elems, mask);
+}
+
+// The error for a lookup that gave no usable id; kind is "user" or "group".
+int LookupError(Tcl_Interp* interp, const Lookup& r, const std::string& kind, const std::string& text) {
+    if (r.status == LookupStatus::Failed)
+        return PosixError(interp, r.err, "cap::setuser: cannot look up " + kind + " \"" + text + "\"",
+                          " (the " + kind + " database could not be read; nothing was changed)");
+    const std::string code = kind == "user" ? "USER" : "GROUP";
+    std::string msg = "unknown " + kind + " \"" + text + "\"";
+    if (r.status == LookupStatus::OutOfRange) {
+        // 4294967295 is (uid_t)-1, "no change" to setresuid(2).
+        bool numeric = text.find_first_not_of("0123456789") == std::string::npos;
+        msg += numeric ? ": ids run from 0 to 4294967294"
+                       : ": its database entry gives id 4294967295, which is no id";
+    }
+    return CapError(interp, {code, text}, msg);
+}
+
+// -keep capabilities that would undo the switch itself.
+int CheckKeepable(Tcl_Interp* interp, CapMask keep) {
+    static const struct { unsigned cap; const char* name; const char* why; } never[] = {
+        {CAP_SETUID, "cap_setuid", "any thread could call setuid(0) and be root again"},
+        {CAP_SETGID, "cap_setgid", "any thread could take back gid 0 and root's supplementary groups"},
+    };
+    for (const auto& n : never)
+        if (keep & CapBit(n.cap))
+            return CapError(interp, {"KEEP", n.name},
+                            std::string("cap::setuser -keep: ") + n.name + " cannot be kept: with it " +
+                                n.why + "; nothing was changed");
+    return TCL_OK;
 }
 
 int SetuserCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) {
@@ -41,10 +72,11 @@ int SetuserCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) 
         else if (opt == GROUPS) groupsObj = objv[i + 1];
         else if (GetKeepMask(interp, objv[i + 1], keep) != TCL_OK) return TCL_ERROR;
     }
+    if (CheckKeepable(interp, keep) != TCL_OK) return TCL_ERROR;
 
     UserEntry user;
-    if (!LookupUser(userText, user))
-        return CapError(interp, {"USER", userText}, "unknown user \"" + userText + "\"");
+    Lookup found = LookupUser(userText, user);
+    if (!found.Usable()) return LookupError(interp, found, "user", userText);
     if (user.uid == 0 && userText != "root")
         return CapError(interp, {"USER", userText},
                         "\"" + userText + "\" is uid 0: refusing to \"switch\" to root; "
@@ -52,7 +84,8 @@ int SetuserCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) 
     gid_t gid = user.gid;
     if (groupObj) {
         std::string g = Tcl_GetString(groupObj);
-        if (!LookupGroup(g, gid)) return CapError(interp, {"GROUP", g}, "unknown group \"" + g + "\"");
+        Lookup r = LookupGroup(g, gid);
+        if (!r.Usable()) return LookupError(interp, r, "group", g);
     } else if (!user.found) {
         return CapError(interp, {"GROUP", ""},
                         "uid " + userText + " is not in the user database: give -group");
@@ -65,7 +98,8 @@ int SetuserCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) 
         for (Tcl_Size i = 0; i < n; ++i) {
             std::string g = Tcl_GetString(elems[i]);
             gid_t one;
-            if (!LookupGroup(g, one)) return CapError(interp, {"GROUP", g}, "unknown group \"" + g + "\"");
+            Lookup r = LookupGroup(g, one);
+            if (!r.Usable()) return LookupError(interp, r, "group", g);
             groups.push_back(one);
         }
     } else if (user.found) {
@@ -83,8 +117,25 @@ int SetuserCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) 
                           "nothing was changed)");
     if (keep && CheckPermitted(interp, "cap::setuser -keep", keep) != TCL_OK) return TCL_ERROR;
 
+    // keepcaps is per thread, like the rest, but once keep_caps is locked
+    // (cap::lockdown locks it off) PR_SET_KEEPCAPS fails: leave it alone.
+    const int bits = OwnSecurebits();
+    if (bits < 0) return PosixError(interp, errno, "cap::setuser: cannot read the securebits");
+    const bool keepcapsLocked = (bits & SECBIT_KEEP_CAPS_LOCKED) != 0;
+    // Then only keep_caps locked on, or no_setuid_fixup, carries -keep across
+    // a change away from uid 0: fail before anything changes.
+    const bool leavesRoot = user.uid != 0 && (st.uid[0] == 0 || st.uid[1] == 0 || st.uid[2] == 0);
+    if (keep && keepcapsLocked && leavesRoot && !(bits & (SECBIT_KEEP_CAPS | SECBIT_NO_SETUID_FIXUP)))
+        return CapError(interp, {"KEEPCAPS", "LOCKED"},
+                        "cap::setuser -keep: keep_caps is locked off in the securebits (as cap::lockdown "
+                        "leaves it) and no_setuid_fixup is not set, so the kernel would clear the kept "
+                        "capabilities at the uid change; nothing was changed");
+
     ThreadOp op;
-    op.keepcapsBefore = keep ? 1 : 0;  // keepcaps is per thread, like the rest
+    if (!keepcapsLocked) {
+        op.keepcapsBefore = keep ? 1 : 0;
+        op.keepcapsAfter = 0;
+    }
     // Root's bounding set goes too (TclX leaves it), while CAP_SETPCAP lasts.
     const bool canSetpcap = (st.effective & CapBit(CAP_SETPCAP)) != 0;
     if (canSetpcap) op.boundingDrop = AllCaps() & ~keep & st.bounding;
@@ -99,7 +150,6 @@ int SetuserCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) 
     op.setCaps = true;
     op.keep = CapTriple{0, 0, 0};
     op.add = CapTriple{keep, keep, 0};
-    op.keepcapsAfter = 0;
 
     Expect e;
     e.uid = static_cast<long>(user.uid);
@@ -111,8 +161,9 @@ int SetuserCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) 
     e.mustHave[SET_EFFECTIVE] = keep;
     e.mustHave[SET_PERMITTED] = keep;
     if (canSetpcap) e.mustLack[SET_BOUNDING] = AllCaps() & ~keep;
-    e.securebitsMask = SECBIT_KEEP_CAPS;
-    e.securebitsValue = 0;
+    // keep_caps ends off, or as it was when locked.
+    e.securebitsMask = SECBIT_KEEP_CAPS | SECBIT_KEEP_CAPS_LOCKED;
+    e.securebitsValue = keepcapsLocked ? bits & e.securebitsMask : 0;
     return ApplyEverywhere(interp, "cap::setuser", op, e);
 }
 
@@ -179,10 +230,29 @@ int LockdownCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[])
         e.securebitsMask = 0xff;
         e.securebitsValue = op.securebits;
     } else {
-        Tcl_ListObjAppendElement(nullptr, skipped.get(),
-                                 Tcl_NewStringObj("bounding set left: no cap_setpcap", -1));
-        Tcl_ListObjAppendElement(nullptr, skipped.get(),
-                                 Tcl_NewStringObj("securebits left: no cap_setpcap", -1));
+        // Say only what really stays: after cap::setuser, or a second
+        // lockdown, there may be nothing left to do.
+        if (before.bounding & drop)
+            Tcl_ListObjAppendElement(nullptr, skipped.get(),
+                                     Tcl_NewStringObj("bounding set left: no cap_setpcap", -1));
+        const int current = OwnSecurebits();
+        if (current < 0) return PosixError(interp, errno, "cap::lockdown: cannot read the securebits");
+        const int want = LockdownBits(current, skipped.get());
+        const int missing = want & ~current, extra = current & ~want & 0xff;
+        if (missing || extra) {
+            std::string msg = "securebits left: no cap_setpcap (";
+            const char* sep = "";
+            for (int pass = 0; pass < 2; ++pass) {
+                int m = pass == 0 ? missing : extra;
+                if (!m) continue;
+                msg += sep;
+                msg += pass == 0 ? "not set:" : "not cleared:";
+                for (int b = 0; b < 8; ++b)
+                    if (m & (1 << b)) msg += std::string(" ") + kSecurebitNames[b];
+                sep = "; ";
+            }
+            Tcl_ListObjAppendElement(nullptr, skipped.get(), NewString(msg + ")"));
+        }
     }
     op.ambientLower = drop & before.ambient;
     op.setCaps = true;

@@ -4,15 +4,18 @@
 #   cap::tclhttpd::start ?-listen SPEC? ?-user USER? ?-group GROUP? HTTPD_TCL ?ARG ...?
 #
 # 1. Works out the listeners from tclhttpd's own arguments (-port,
-#    -ipaddr, -https_port, -https_ipaddr; its config file's values or its
-#    defaults otherwise) or from -listen, and binds them with cap::socket,
-#    or adopts systemd's sockets when LISTEN_FDS is set.
+#    -ipaddr, -https_port, -https_ipaddr, read as tcllib's cmdline reads
+#    them; its config file's values or its defaults otherwise; https also
+#    whenever the tls package is there, as tclhttpd starts it then) or from
+#    -listen, and binds them with cap::socket, or adopts systemd's sockets
+#    when LISTEN_FDS is set (then tclhttpd is told their ports).
 # 2. Drops privilege: cap::setuser for a root start (which must say
 #    -user), then cap::lockdown in every case.
 # 3. Sources HTTPD_TCL with argv set to ARG. tclhttpd's Httpd_Server and
 #    Httpd_SecureServer (through tls::socket) call socket -server; a wrapper
 #    around ::socket hands them the pre-bound channel instead, so all of
-#    tclhttpd's own bookkeeping stays as it sets it.
+#    tclhttpd's own bookkeeping stays as it sets it. Listeners it has not
+#    claimed when its event loop starts are closed.
 
 package require Tcl 8.6
 package require cap
@@ -43,30 +46,73 @@ proc ::cap::tclhttpd::ReadConfig {file} {
     return $out
 }
 
-# The listeners tclhttpd will ask for: a list of {kind port addr}.
-proc ::cap::tclhttpd::FromArgs {httpd args} {
+# tclhttpd's command line as tcllib's cmdline::getoptions reads it (all of
+# tclhttpd's options take a value): -opt value, --opt value, -opt=value,
+# --opt=value, up to "--" or the first word that is not an option. Returns
+# {options end}: the options as a name-value list in order (a later one
+# wins, as in cmdline), and the index where the options end, where an
+# option inserted still counts.
+proc ::cap::tclhttpd::ParseOptions {argList} {
+    set opts {}
+    set n [llength $argList]
+    for {set i 0} {$i < $n} {} {
+        set arg [lindex $argList $i]
+        if {$arg eq "--" || ![string match -* $arg]} break
+        set name [string range $arg 1 end]
+        if {[string index $name 0] eq "-"} { set name [string range $name 1 end] }
+        set eq [string first = $name 1]
+        if {$eq >= 0} {
+            lappend opts [string range $name 0 $eq-1] [string range $name $eq+1 end]
+            incr i
+        } elseif {$i + 1 < $n} {
+            lappend opts $name [lindex $argList $i+1]
+            incr i 2
+        } else {
+            # A value missing: tclhttpd stops with its usage message.
+            break
+        }
+    }
+    list $opts $i
+}
+
+# What tclhttpd will do with these arguments: a dict with
+#   settings  port ipaddr https_port https_ipaddr as tclhttpd will see them
+#   wanted    the listeners to bind, a list of {kind port addr explicit}
+#   end       where an option can be added to its arguments (ParseOptions)
+proc ::cap::tclhttpd::Plan {httpd args} {
     variable defaults
     set settings $defaults
+    # tclhttpd's bootstrap finds its config file by the word -config
+    # (lsearch $argv -config) before cmdline runs; -config=FILE and
+    # --config FILE are accepted by cmdline but read no file.
     set config [file join [file dirname $httpd] tclhttpd.rc]
     set i [lsearch -exact $args -config]
     if {$i >= 0} { set config [lindex $args $i+1] }
     set settings [dict merge $settings [ReadConfig $config]]
-    set https 0
-    foreach {k v} $args {
+    lassign [ParseOptions $args] opts end
+    set explicit {http 0 https 0}
+    foreach {k v} $opts {
         switch -- $k {
-            -port - -ipaddr - -https_port - -https_ipaddr {
-                dict set settings [string range $k 1 end] $v
-                if {[string match -https* $k]} { set https 1 }
-            }
+            port - ipaddr { dict set settings $k $v; dict set explicit http 1 }
+            https_port - https_ipaddr { dict set settings $k $v; dict set explicit https 1 }
         }
     }
-    set out [list [list http [dict get $settings port] [dict get $settings ipaddr]]]
-    # HTTPS only when asked for on the command line: tclhttpd itself starts
-    # it only when the tls package loads, which is not to be tried here.
-    if {$https} {
-        lappend out [list https [dict get $settings https_port] [dict get $settings https_ipaddr]]
+    set wanted [list [list http [dict get $settings port] [dict get $settings ipaddr] \
+        [dict get $explicit http]]]
+    # tclhttpd starts HTTPS whenever "package require tls" works (and its
+    # certificate is there). Loading tls here would run its code with
+    # privilege; "package require cap" has already scanned the pkgIndex
+    # files, so whether tls is there is known without loading it.
+    if {[dict get $explicit https] || [llength [package versions tls]]} {
+        lappend wanted [list https [dict get $settings https_port] \
+            [dict get $settings https_ipaddr] [dict get $explicit https]]
     }
-    return $out
+    dict create settings $settings wanted $wanted end $end
+}
+
+# The listeners tclhttpd will ask for: a list of {kind port addr explicit}.
+proc ::cap::tclhttpd::FromArgs {httpd args} {
+    dict get [Plan $httpd {*}$args] wanted
 }
 
 # -listen SPEC: a list of {http|https port ?addr?}.
@@ -78,7 +124,7 @@ proc ::cap::tclhttpd::FromSpec {spec} {
             return -code error -errorcode [list CAP LISTEN $item] \
                 "bad -listen entry \"$item\": expected {http|https port ?address?}"
         }
-        lappend out [list $kind $port $addr]
+        lappend out [list $kind $port $addr 1]
     }
     return $out
 }
@@ -102,7 +148,8 @@ proc ::cap::tclhttpd::Accept {kind chan addr port} {
 }
 
 # Binds every listener, or adopts socket-activation fds (named http/https,
-# or in order).
+# or in order). Each listener: port addr chan target activated explicit
+# state (bound, claimed, closed, failed) error.
 proc ::cap::tclhttpd::Bind {wanted} {
     variable listeners
     set fds [cap::listenfds]
@@ -118,16 +165,45 @@ proc ::cap::tclhttpd::Bind {wanted} {
             foreach fd $list { lappend args -fd $fd }
             set chan [cap::socket -server [list ::cap::tclhttpd::Accept $kind] {*}$args]
             set port [lindex [fconfigure $chan -sockname] 2]
-            dict set listeners $kind [dict create port $port addr "" chan $chan target "" activated 1]
+            dict set listeners $kind [dict create port $port addr "" chan $chan target "" \
+                activated 1 explicit 1 state bound error ""]
         }
         return
     }
     foreach item $wanted {
-        lassign $item kind port addr
+        lassign $item kind port addr explicit
         set opts {}
         if {$addr ne ""} { lappend opts -myaddr $addr }
-        set chan [cap::socket -server [list ::cap::tclhttpd::Accept $kind] {*}$opts $port]
-        dict set listeners $kind [dict create port $port addr $addr chan $chan target "" activated 0]
+        set l [dict create port $port addr $addr chan "" target "" \
+            activated 0 explicit $explicit state bound error ""]
+        if {[catch {cap::socket -server [list ::cap::tclhttpd::Accept $kind] {*}$opts $port} chan copts]} {
+            # One only implied by tclhttpd's defaults (https because tls
+            # is there) is not worth failing the start for: tclhttpd gets
+            # this error if it asks, as it would have binding it itself.
+            if {$explicit} { return -options $copts $chan }
+            dict set l state failed
+            dict set l error $chan
+        } else {
+            dict set l chan $chan
+        }
+        dict set listeners $kind $l
+    }
+}
+
+# Run when the event loop first runs, that is when tclhttpd has finished
+# starting (its "vwait forever"): a listener it never claimed (https when
+# its certificate is missing) is closed, with a note if it was asked for.
+proc ::cap::tclhttpd::CloseUnclaimed {} {
+    variable listeners
+    dict for {kind l} $listeners {
+        if {[dict get $l state] ne "bound"} continue
+        catch {close [dict get $l chan]}
+        dict set listeners $kind state closed
+        if {[dict get $l explicit]} {
+            puts stderr "cap::tclhttpd: the server did not take the $kind listener on\
+                port [dict get $l port][expr {[dict get $l addr] ne "" ? " on [dict get $l addr]" : ""}];\
+                it is closed"
+        }
     }
 }
 
@@ -149,11 +225,34 @@ proc ::cap::tclhttpd::Socket {args} {
     # from Httpd_Server, {tls::_accept iopts {HttpdAccept {https ...}}} from
     # Httpd_SecureServer through tls::socket.
     set kind [expr {[lindex $cmd 0] eq "tls::_accept" ? "https" : "http"}]
+    set what "port $port[expr {$addr ne "" ? " on $addr" : ""}] ($kind)"
     if {[dict exists $listeners $kind]} {
         set l [dict get $listeners $kind]
-        if {[dict get $l target] eq "" && ([dict get $l activated] || [dict get $l port] == $port)} {
-            dict set listeners $kind target $cmd
-            return [dict get $l chan]
+        if {[dict get $l activated] || [dict get $l port] == $port} {
+            switch -- [dict get $l state] {
+                bound {
+                    dict set listeners $kind target $cmd
+                    dict set listeners $kind state claimed
+                    return [dict get $l chan]
+                }
+                failed {
+                    return -code error -errorcode [list CAP NOTPREBOUND $port] \
+                        "cap::tclhttpd: the server asked for $what, which could not\
+                        be bound before privileges were dropped: [dict get $l error]"
+                }
+                claimed {
+                    set how [expr {[dict get $l chan] in [chan names]
+                        ? "was already handed to the server"
+                        : "was handed to the server and has since been closed"}]
+                }
+                closed {
+                    set how "was closed unclaimed when the server started"
+                }
+            }
+            return -code error -errorcode [list CAP NOTPREBOUND $port] \
+                "cap::tclhttpd: the server asked again for $what, whose listener,\
+                bound before privileges were dropped, $how; without privilege it\
+                cannot be bound again: restart the server to listen again"
         }
     }
     # An application's own unprivileged server is none of our business.
@@ -162,10 +261,18 @@ proc ::cap::tclhttpd::Socket {args} {
             ($port == 0 || $port >= [UnprivilegedPortStart])} {
         return [uplevel 1 [list $coreSocket {*}$args]]
     }
+    set what "port $port[expr {$addr ne "" ? " on $addr" : ""}]"
+    if {[llength [dict filter $listeners script {k l} {dict get $l activated}]]} {
+        return -code error -errorcode [list CAP NOTPREBOUND $port] \
+            "cap::tclhttpd: the server asked for $what ($kind), which is not among\
+            the sockets passed by socket activation; pass one for it (a .socket unit\
+            with FileDescriptorName=$kind)"
+    }
+    set example [list $kind $port]
+    if {$addr ne ""} { lappend example $addr }
     return -code error -errorcode [list CAP NOTPREBOUND $port] \
-        "cap::tclhttpd: the server asked for port $port[expr {$addr ne "" ? " on $addr" : ""}],\
-        which was not bound before privileges were dropped; add it to -listen\
-        (for example -listen {{http $port}})"
+        "cap::tclhttpd: the server asked for $what, which was not bound before\
+        privileges were dropped; add it to -listen (for example -listen [list [list $example]])"
 }
 
 proc ::cap::tclhttpd::start {args} {
@@ -208,10 +315,25 @@ proc ::cap::tclhttpd::start {args} {
         return -code error -errorcode [list POSIX ENOENT {no such file or directory}] \
             "cap::tclhttpd::start: cannot read \"$httpd\""
     }
+    set plan [Plan $httpd {*}$httpdArgs]
     set wanted [expr {[dict get $opts -listen] ne ""
-        ? [FromSpec [dict get $opts -listen]] : [FromArgs $httpd {*}$httpdArgs]}]
+        ? [FromSpec [dict get $opts -listen]] : [dict get $plan wanted]}]
 
     Bind $wanted
+    # Under socket activation tclhttpd uses the adopted socket whatever its
+    # -port says, but records that -port (Httpd(port), its log file names,
+    # the HttpdAccept prefix): tell it the port it really has, where its
+    # own options end so that cmdline sees it.
+    set extra {}
+    foreach {kind opt} {http port https https_port} {
+        if {[dict exists $listeners $kind] && [dict get $listeners $kind activated]
+                && [dict get $listeners $kind port] ne [dict get $plan settings $opt]} {
+            lappend extra -$opt [dict get $listeners $kind port]
+        }
+    }
+    if {[llength $extra]} {
+        set httpdArgs [linsert $httpdArgs [dict get $plan end] {*}$extra]
+    }
     if {$root} {
         set suopts {}
         if {[dict get $opts -group] ne ""} { lappend suopts -group [dict get $opts -group] }
@@ -224,6 +346,8 @@ proc ::cap::tclhttpd::start {args} {
         rename ::socket $coreSocket
         interp alias {} ::socket {} ::cap::tclhttpd::Socket
     }
+    # The event loop first runs when tclhttpd has started (its vwait).
+    after idle ::cap::tclhttpd::CloseUnclaimed
     set ::argv0 $httpd
     set ::argv $httpdArgs
     set ::argc [llength $httpdArgs]

@@ -26,14 +26,27 @@ namespace eval ::capt {
 # must all run, so the constraint is exactly "root".
 ::tcltest::testConstraint privileged [::tcltest::testConstraint root]
 
+# Expected messages are written for this kernel's highest capability (40
+# on Linux 5.9 and later); another kernel gets its own number in them.
+proc ::capt::forKernel {text} {
+    set f [open /proc/sys/kernel/cap_last_cap]
+    set last [string trim [read $f]]
+    close $f
+    string map [list "0 to 40 " "0 to $last " "highest is 40)" "highest is $last)"] $text
+}
+
 # A copy of tclsh carrying file capabilities (default
 # cap_net_bind_service=+ep), made once per run.
 proc ::capt::capTclsh {{text cap_net_bind_service=+ep}} {
-    variable scratch
     variable tclsh
-    set copy [file join $scratch tclsh-[string map {= - + "" , _} $text]]
+    capCopy $tclsh $text
+}
+# The same for any program (capsh, to compare with a tclsh copy).
+proc ::capt::capCopy {program text} {
+    variable scratch
+    set copy [file join $scratch [file tail $program]-[string map {= - + "" , _} $text]]
     if {![file exists $copy]} {
-        file copy $tclsh $copy
+        file copy $program $copy
         file attributes $copy -permissions 0755
         exec setcap $text $copy
     }
@@ -45,6 +58,10 @@ proc ::capt::capTclsh {{text cap_net_bind_service=+ep}} {
 # a copy of its library folder whose memcheck binary carries them.
 proc ::capt::valgrind {} {
     expr {[info exists ::env(CAP_VALGRIND)] && $::env(CAP_VALGRIND)}
+}
+# The sanitizer run (CAP_SANITIZE=1): tclsh and module under ASan+UBSan.
+proc ::capt::sanitizer {} {
+    expr {[info exists ::env(CAP_SANITIZE)] && $::env(CAP_SANITIZE)}
 }
 proc ::capt::vgLib {text} {
     variable scratch
@@ -125,8 +142,10 @@ proc ::capt::run {args} {
     file attributes $file -permissions 0644
     set cmd [launcher [dict get $opts -as]]
     if {[dict get $opts -preload] ne ""} {
-        # Into tclsh alone, not the launchers before it.
-        set cmd [linsert $cmd end-1 env LD_PRELOAD=[dict get $opts -preload]]
+        # Into tclsh alone, not the launchers before it. The sanitizer
+        # run's tclsh wants its runtime first in the load order.
+        set preload [list {*}[sanitizerRuntime] [dict get $opts -preload]]
+        set cmd [linsert $cmd end-1 env LD_PRELOAD=[join $preload " "]]
     }
     lappend cmd $file
     if {[dict get $opts -netns]} {
@@ -150,6 +169,13 @@ proc ::capt::run {args} {
 }
 
 # The same, expecting the child to fail: returns its combined output.
+# The sanitizer runtime the test tclsh links (empty in the plain run).
+proc ::capt::sanitizerRuntime {} {
+    variable tclsh
+    if {![regexp -line {libasan\.so\S* => (\S+)} [exec ldd $tclsh] -> path]} { return {} }
+    return $path
+}
+
 proc ::capt::runFails {args} {
     if {![catch {::capt::run {*}$args} msg]} {
         return -code error "child unexpectedly succeeded: $msg"

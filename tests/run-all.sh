@@ -3,7 +3,7 @@
 # suite need, builds, and runs the whole suite three ways:
 #   1. the plain suite (every test; as root none skips),
 #   2. the same suite against an AddressSanitizer+UBSan build,
-#   3. the command and socket tests with every child under valgrind,
+#   3. the command, socket and user tests with every child under valgrind,
 # then a short run of the benchmark script.
 #   bash tests/run-all.sh           # everything (what CI runs)
 #   bash tests/run-all.sh --quick   # the plain suite only
@@ -35,7 +35,7 @@ if [ $quick = 0 ]; then
     cmake --build build-asan -j"$jobs"
     ctest --test-dir build-asan --output-on-failure -LE valgrind
 
-    phase "valgrind: command, socket, leak, lifecycle and fuzz tests"
+    phase "valgrind: command, socket, user, leak, lifecycle and fuzz tests"
     ctest --test-dir build --output-on-failure -L valgrind
 
     phase "benchmark (short)"

@@ -24,11 +24,14 @@ bool ParseNumber(const char* s, long& v) {
 int ListenFds(std::vector<std::pair<std::string, int>>& out) {
     out.clear();
     long pid, n;
+    // As sd_listen_fds(3): LISTEN_PID first. Variables not addressed to us
+    // (absent, garbled, another pid: inherited through a wrapper that is
+    // not the service) say nothing about our fds, so they are no error.
     const char* pidText = std::getenv("LISTEN_PID");
+    if (!ParseNumber(pidText, pid) || pid != static_cast<long>(getpid())) return 0;
     const char* fdsText = std::getenv("LISTEN_FDS");
-    if (!pidText || !fdsText) return 0;
-    if (!ParseNumber(pidText, pid) || !ParseNumber(fdsText, n) || n > 4096) return EINVAL;
-    if (pid != static_cast<long>(getpid())) return 0;  // meant for another process
+    if (!fdsText) return 0;
+    if (!ParseNumber(fdsText, n) || n > 4096) return EINVAL;
     std::vector<std::string> names;
     if (const char* namesText = std::getenv("LISTEN_FDNAMES")) {
         std::string all = namesText, cur;

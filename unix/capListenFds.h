@@ -13,10 +13,10 @@ namespace tclcap {
 constexpr int kListenFdsStart = 3;
 extern const char* const kListenFdsVars[];  // NULL-terminated
 
-// Reads the variables. An absent LISTEN_PID/LISTEN_FDS, or a LISTEN_PID
-// that is not ours, yields no fds and no error (the protocol says so).
-// Each fd gets FD_CLOEXEC. Returns 0 or errno (EBADF for an fd that is not
-// open, EINVAL for malformed variables).
+// Reads the variables. A LISTEN_PID that is absent, not a number or not
+// ours, or no LISTEN_FDS, yields no fds and no error (the variables are not
+// for us). Each fd gets FD_CLOEXEC. Returns 0 or errno (with our LISTEN_PID:
+// EINVAL for a malformed LISTEN_FDS, EBADF for an fd that is not open).
 int ListenFds(std::vector<std::pair<std::string, int>>& out);
 
 // Removes the variables from the C environment.

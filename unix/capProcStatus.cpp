@@ -32,13 +32,20 @@ int ParseStatusFile(const std::string& path, pid_t tid, TaskStatus& out) {
     if (!f) return errno;
     out = TaskStatus{};
     out.tid = tid;
-    char line[4096];
-    while (std::fgets(line, sizeof line, f.get())) {
-        char* colon = std::strchr(line, ':');
-        if (!colon) continue;
-        *colon = '\0';
-        const char* key = line;
-        const char* val = colon + 1;
+    // Whole file first: a Groups line can be longer than any fixed buffer.
+    std::string text;
+    char chunk[4096];
+    std::size_t n;
+    while ((n = std::fread(chunk, 1, sizeof chunk, f.get())) > 0) text.append(chunk, n);
+    if (std::ferror(f.get())) return EIO;
+    std::istringstream lines(text);
+    std::string lineText;
+    while (std::getline(lines, lineText)) {
+        std::string::size_type colon = lineText.find(':');
+        if (colon == std::string::npos) continue;
+        lineText[colon] = '\0';
+        const char* key = lineText.c_str();
+        const char* val = key + colon + 1;
         auto hex = [&] { return std::strtoull(val, nullptr, 16); };
         if (!std::strcmp(key, "Uid")) ParseIds(val, out.uid);
         else if (!std::strcmp(key, "Gid")) ParseIds(val, out.gid);

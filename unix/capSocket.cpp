@@ -1,5 +1,8 @@
 #include "capSocket.h"
+#include "capBindPrivilege.h"
+#include "capFd.h"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstdio>
@@ -7,11 +10,53 @@
 #include <cstring>
 #include <fcntl.h>
 #include <memory>
+#include <mutex>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <optional>
+#include <set>
 #include <sys/select.h>
 
 namespace tclcap {
+
+// Every fd held by a ListenFd. A multiset: should a caller adopt an fd that
+// Tcl also owns and it is closed and reused behind our back, the new owner's
+// entry must survive the old one's removal.
+class ListenFdRegistry {
+public:
+    static std::mutex& Mutex() { return Get().mutex; }
+    // With the lock held.
+    static bool Owned(int fd) { return Get().fds.count(fd) != 0; }
+    static ListenFd Claim(int fd) {
+        Get().fds.insert(fd);
+        return ListenFd(fd);
+    }
+    static void Remove(int fd) {
+        auto& fds = Get().fds;
+        auto it = fds.find(fd);
+        if (it != fds.end()) fds.erase(it);
+    }
+
+private:
+    struct State {
+        std::mutex mutex;
+        std::multiset<int> fds;
+    };
+    // Never destroyed: channels may still be closed while the process exits.
+    static State& Get() {
+        static State* state = new State;
+        return *state;
+    }
+};
+
+void ListenFd::reset() noexcept {
+    if (fd_ < 0) return;
+    std::lock_guard<std::mutex> lock(ListenFdRegistry::Mutex());
+    ::close(fd_);
+    ListenFdRegistry::Remove(fd_);
+    fd_ = -1;
+}
+
 namespace {
 
 struct AddrInfoFree {
@@ -94,15 +139,20 @@ bool Fail(ListenFailure& why, const char* call, const Candidate& c) {
     return false;
 }
 
-bool OpenOne(const ListenSpec& spec, Candidate c, std::uint16_t port, Listener& out,
-             ListenFailure& why) {
+bool OpenOne(const ListenSpec& spec, Candidate c, std::uint16_t port, int unprivilegedStart,
+             Listener& out, ListenFailure& why) {
     SetPort(c.addr, port);
-    UniqueFd fd(socket(c.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!fd.valid()) return Fail(why, "socket", c);
-    if (fd.get() >= FD_SETSIZE) {
+    UniqueFd raw(socket(c.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!raw.valid()) return Fail(why, "socket", c);
+    if (raw.get() >= FD_SETSIZE) {
         // Tcl 8.6's notifier uses select(): such an fd would corrupt memory.
         errno = EMFILE;
         return Fail(why, "socket", c);
+    }
+    ListenFd fd;
+    {
+        std::lock_guard<std::mutex> lock(ListenFdRegistry::Mutex());
+        fd = ListenFdRegistry::Claim(raw.release());
     }
     int on = 1;
     if (setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0)
@@ -117,8 +167,31 @@ bool OpenOne(const ListenSpec& spec, Candidate c, std::uint16_t port, Listener& 
         if (setsockopt(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof v6only) != 0)
             return Fail(why, "setsockopt(IPV6_V6ONLY)", c);
     }
-    if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&c.addr), c.len) != 0)
+    const bool low = port != 0 && port < unprivilegedStart;
+    int bindErr = 0;
+    {
+        // Raised (if permitted, not effective) for this one call only:
+        // nothing else (resolving names, setsockopt, listen) runs with it.
+        std::optional<BindPrivilege> privilege;
+        if (low) privilege.emplace();
+        if (bind(fd.get(), reinterpret_cast<const sockaddr*>(&c.addr), c.len) != 0) bindErr = errno;
+        if (privilege) {
+            if (privilege->Restore() != 0) {
+                errno = privilege->RestoreError();
+                return Fail(why, "capset", c);
+            }
+            why.capPermitted = privilege->Permitted();
+            why.capEffective = privilege->Effective();
+            why.capRaiseErr = privilege->RaiseError();
+        }
+    }
+    if (bindErr) {
+        why.lowPort = low;
+        why.unprivilegedStart = unprivilegedStart;
+        why.port = port;
+        errno = bindErr;
         return Fail(why, "bind", c);
+    }
     if (listen(fd.get(), spec.backlog) != 0) return Fail(why, "listen", c);
     out.len = sizeof out.addr;
     if (getsockname(fd.get(), reinterpret_cast<sockaddr*>(&out.addr), &out.len) != 0)
@@ -126,6 +199,29 @@ bool OpenOne(const ListenSpec& spec, Candidate c, std::uint16_t port, Listener& 
     out.family = c.family;
     out.fd = std::move(fd);
     return true;
+}
+
+// The checks of AdoptListeners, changing nothing.
+int CheckListener(int fd, Listener& out) {
+    int type = 0, listening = 0, domain = 0, protocol = 0;
+    socklen_t len = sizeof type;
+    if (fcntl(fd, F_GETFD) < 0) return errno;
+    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0) return errno;
+    len = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0) return errno;
+    len = sizeof domain;
+    if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0) return errno;
+    // SCTP also offers SOCK_STREAM sockets; only TCP is served as TCP.
+    len = sizeof protocol;
+    if (getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &protocol, &len) != 0) return errno;
+    if (type != SOCK_STREAM || !listening || protocol != IPPROTO_TCP ||
+        (domain != AF_INET && domain != AF_INET6))
+        return EINVAL;
+    if (fd >= FD_SETSIZE) return EMFILE;
+    out.len = sizeof out.addr;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&out.addr), &out.len) != 0) return errno;
+    out.family = domain;
+    return 0;
 }
 
 } // namespace
@@ -164,6 +260,7 @@ bool OpenListeners(const ListenSpec& spec, std::vector<Listener>& out, ListenFai
     out.clear();
     std::vector<Candidate> cands;
     if (!Resolve(spec, cands, why)) return false;
+    const int unprivilegedStart = UnprivilegedPortStart();
     // A kernel without IPv6 still gets the IPv4 wildcard, but only when the
     // caller asked for nothing in particular.
     bool defaultPair = spec.addrs.empty() && spec.family == AF_UNSPEC;
@@ -176,7 +273,8 @@ bool OpenListeners(const ListenSpec& spec, std::vector<Listener>& out, ListenFai
         bool retry = false;
         for (const auto& c : cands) {
             Listener l;
-            if (OpenOne(spec, c, port, l, why)) {
+            why = ListenFailure{};
+            if (OpenOne(spec, c, port, unprivilegedStart, l, why)) {
                 if (port == 0) port = GetPort(l.addr);
                 opened.push_back(std::move(l));
                 continue;
@@ -185,7 +283,7 @@ bool OpenListeners(const ListenSpec& spec, std::vector<Listener>& out, ListenFai
                 why.err == EAFNOSUPPORT && !opened.empty())
                 continue;
             ok = false;
-            retry = spec.port == 0 && why.err == EADDRINUSE && !opened.empty();
+            retry = spec.port == 0 && why.call == "bind" && why.err == EADDRINUSE && !opened.empty();
             break;
         }
         if (ok) {
@@ -198,26 +296,37 @@ bool OpenListeners(const ListenSpec& spec, std::vector<Listener>& out, ListenFai
     return false;
 }
 
-int AdoptListener(int fd, Listener& out) {
-    int type = 0, listening = 0, domain = 0;
-    socklen_t len = sizeof type;
-    if (fcntl(fd, F_GETFD) < 0) return errno;
-    if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0) return errno;
-    len = sizeof listening;
-    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0) return errno;
-    len = sizeof domain;
-    if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) != 0) return errno;
-    if (type != SOCK_STREAM || !listening || (domain != AF_INET && domain != AF_INET6))
-        return EINVAL;
-    if (fd >= FD_SETSIZE) return EMFILE;
-    out.len = sizeof out.addr;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&out.addr), &out.len) != 0) return errno;
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) return errno;
-    int fdfl = fcntl(fd, F_GETFD);
-    if (fdfl < 0 || fcntl(fd, F_SETFD, fdfl | FD_CLOEXEC) != 0) return errno;
-    out.family = domain;
-    out.fd.reset(fd);
+int AdoptListeners(const std::vector<int>& fds, std::vector<Listener>& out, int& bad) {
+    out.clear();
+    bad = -1;
+    std::vector<Listener> found(fds.size());
+    std::vector<std::pair<int, int>> flags;  // F_GETFL, F_GETFD before
+    // One critical section: two threads adopting the same fd cannot both
+    // pass the check.
+    std::lock_guard<std::mutex> lock(ListenFdRegistry::Mutex());
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+        bad = fds[i];
+        if (ListenFdRegistry::Owned(fds[i]) || std::count(fds.begin(), fds.begin() + i, fds[i]))
+            return EBUSY;
+        if (int err = CheckListener(fds[i], found[i])) return err;
+    }
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+        bad = fds[i];
+        int fl = fcntl(fds[i], F_GETFL), fdfl = fcntl(fds[i], F_GETFD);
+        if (fl >= 0 && fdfl >= 0) flags.emplace_back(fl, fdfl);
+        if (fl < 0 || fdfl < 0 || fcntl(fds[i], F_SETFL, fl | O_NONBLOCK) != 0 ||
+            fcntl(fds[i], F_SETFD, fdfl | FD_CLOEXEC) != 0) {
+            int err = errno;
+            for (std::size_t k = 0; k < flags.size(); ++k) {  // as they were
+                fcntl(fds[k], F_SETFL, flags[k].first);
+                fcntl(fds[k], F_SETFD, flags[k].second);
+            }
+            return err;
+        }
+    }
+    for (std::size_t i = 0; i < fds.size(); ++i) found[i].fd = ListenFdRegistry::Claim(fds[i]);
+    out = std::move(found);
+    bad = -1;
     return 0;
 }
 

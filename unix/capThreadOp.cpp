@@ -13,8 +13,24 @@ inline long Prctl(long opt, long a = 0, long b = 0, long c = 0, long d = 0) noex
     return syscall(SYS_prctl, opt, a, b, c, d);
 }
 
-inline StepResult Fail(OpStep step, unsigned cap = 0) noexcept {
+inline StepResult Fail(OpStep step, int cap = -1) noexcept {
     return StepResult{errno, step, cap};
+}
+
+inline int LowestBit(CapMask m) noexcept {
+    for (int c = 0; c < 64; ++c)
+        if (m & CapBit(static_cast<unsigned>(c))) return c;
+    return -1;
+}
+
+// Which capability a refused capset asked for beyond what the thread holds:
+// the kernel says only EPERM, the user wants a name.
+int RefusedCap(const CapTriple& cur, const CapTriple& next) noexcept {
+    CapMask beyond = ((next.effective | next.permitted) & ~cur.permitted) |
+                     (next.inheritable & ~cur.inheritable & ~cur.permitted);
+    if (!beyond) beyond = next.inheritable & ~cur.inheritable;
+    if (!beyond) beyond = next.effective & ~next.permitted;
+    return LowestBit(beyond);
 }
 
 } // namespace
@@ -52,7 +68,7 @@ StepResult RunThreadOp(const ThreadOp& op) noexcept {
     for (unsigned c = 0; c < 64 && op.boundingDrop; ++c) {
         if (!(op.boundingDrop & CapBit(c))) continue;
         if (Prctl(PR_CAPBSET_READ, c) == 1 && Prctl(PR_CAPBSET_DROP, c) != 0)
-            return Fail(OpStep::Bounding, c);
+            return Fail(OpStep::Bounding, static_cast<int>(c));
     }
     if (op.securebits >= 0 && Prctl(PR_SET_SECUREBITS, op.securebits) != 0)
         return Fail(OpStep::Securebits);
@@ -70,23 +86,23 @@ StepResult RunThreadOp(const ThreadOp& op) noexcept {
     for (unsigned c = 0; c < 64 && op.ambientLower; ++c) {
         if (!(op.ambientLower & CapBit(c))) continue;
         if (Prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_LOWER, c) != 0)
-            return Fail(OpStep::AmbientLower, c);
+            return Fail(OpStep::AmbientLower, static_cast<int>(c));
     }
     if (op.setCaps) {
         CapTriple cur;
-        if (int err = RawCapGet(0, cur)) return StepResult{err, OpStep::Caps, 0};
+        if (int err = RawCapGet(0, cur)) return StepResult{err, OpStep::Caps, -1};
         CapTriple next;
         next.effective = (cur.effective & op.keep.effective) | op.add.effective;
         next.permitted = (cur.permitted & op.keep.permitted) | op.add.permitted;
         next.inheritable = (cur.inheritable & op.keep.inheritable) | op.add.inheritable;
         if (next != cur) {
-            if (int err = RawCapSet(next)) return StepResult{err, OpStep::Caps, 0};
+            if (int err = RawCapSet(next)) return StepResult{err, OpStep::Caps, RefusedCap(cur, next)};
         }
     }
     for (unsigned c = 0; c < 64 && op.ambientRaise; ++c) {
         if (!(op.ambientRaise & CapBit(c))) continue;
         if (Prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c) != 0)
-            return Fail(OpStep::AmbientRaise, c);
+            return Fail(OpStep::AmbientRaise, static_cast<int>(c));
     }
     if (op.noNewPrivs && Prctl(PR_SET_NO_NEW_PRIVS, 1) != 0)
         return Fail(OpStep::NoNewPrivs);

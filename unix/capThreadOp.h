@@ -57,7 +57,7 @@ struct ThreadOp {
 struct StepResult {
     int err = 0;                  // errno of the failing step, 0 on success
     OpStep step = OpStep::None;   // the failing step
-    unsigned cap = 0;             // for per-capability steps
+    int cap = -1;                 // the capability concerned, or -1
 };
 
 // Runs the op in the calling thread. Async-signal-safe: raw syscalls only.

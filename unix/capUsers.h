@@ -9,6 +9,24 @@
 
 namespace tclcap {
 
+// How a lookup of a name or number ended.
+enum class LookupStatus {
+    Found,          // in the database
+    NotInDatabase,  // a number the database does not know: usable as it is
+    Unknown,        // a name the database does not know
+    OutOfRange,     // a number at or above 4294967295, which (uid_t)-1 and
+                    // (gid_t)-1 reserve or which does not fit at all
+    Failed,         // the database could not be read: see err
+};
+
+struct Lookup {
+    LookupStatus status = LookupStatus::Unknown;
+    int err = 0;  // errno, for Failed
+    bool Usable() const {
+        return status == LookupStatus::Found || status == LookupStatus::NotInDatabase;
+    }
+};
+
 struct UserEntry {
     bool found = false;
     std::string name;
@@ -16,12 +34,10 @@ struct UserEntry {
     gid_t gid = 0;  // primary group
 };
 
-// By name, or by number when text is all digits (a number not in the
-// database is still usable: found stays false, uid is set). Returns false
-// for a name that does not exist.
-bool LookupUser(const std::string& text, UserEntry& out);
-// A group by name or number; false for an unknown name.
-bool LookupGroup(const std::string& text, gid_t& gid);
+// By name, or by number when text is all digits.
+Lookup LookupUser(const std::string& text, UserEntry& out);
+// A group by name or number.
+Lookup LookupGroup(const std::string& text, gid_t& gid);
 // The user's supplementary groups from the database, primary group included
 // (getgrouplist).
 std::vector<gid_t> DatabaseGroups(const std::string& user, gid_t primary);

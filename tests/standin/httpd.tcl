@@ -1,15 +1,23 @@
 # A stand-in for tclhttpd 3.5's bin/httpd.tcl, small enough for tests and
 # the demo, faithful where cap::tclhttpd depends on it:
-#   - command-line options -port -ipaddr -https_port -https_ipaddr
-#     -docRoot -uid -gid -config, defaults 8015/8016;
+#   - a config file found as tclhttpd's bootstrap finds it (the word
+#     -config in argv), evaluated in a safe interpreter with only Config;
+#   - then command-line options -port -ipaddr -https_port -https_ipaddr
+#     -docRoot -uid -gid -config (and -host -certfile -keyfile), defaults
+#     8015/8016, parsed by tcllib's cmdline::getoptions as tclhttpd's are
+#     (-opt value, --opt value, -opt=value, --opt=value, up to "--" or the
+#     first non-option word; an unknown option is a usage error);
+#   - HTTPS whenever "package require tls" works and the certificate
+#     exists, else "SSL startup failed: ..." in the startup message;
 #   - Httpd_Server {port name ipaddr} opens its listener with
 #     socket -server [list HttpdAccept [list http $name $port]] ?-myaddr $ip? $port
 #     and keeps Httpd(listen), Httpd(port), Httpd(name), Httpd(ipaddr);
 #   - Httpd_ServerShutdown closes Httpd(listen);
 #   - the TclX "id userid" drop runs inside catch, as tclhttpd's does.
 # Pages: /status (what the kernel said when this script's first line ran,
-# and now), /shutdown, and files under -docRoot; anything else a built-in
-# page.
+# and now), /shutdown, /rebind (Httpd_ServerShutdown, then Httpd_Server
+# again on the same port: its result, then exit), and files under
+# -docRoot; anything else a built-in page.
 
 # First thing: what every thread holds as the server's own code starts.
 proc ThreadStatus {} {
@@ -28,10 +36,37 @@ proc ThreadStatus {} {
 set StartStatus [ThreadStatus]
 
 array set Config {port 8015 ipaddr {} https_port 8016 https_ipaddr {} docRoot {} uid 50 gid 50 host {}
-                  certfile {} keyfile {}}
-foreach {k v} $argv {
-    set Config([string trimleft $k -]) $v
+                  certfile {} keyfile {} config {}}
+# tclhttpd's configuration bootstrap: the word -config, then the file in a
+# safe interpreter.
+set ix [lsearch $argv -config]
+if {$ix >= 0} {
+    set Config(config) [lindex $argv $ix+1]
+    set safe [interp create -safe]
+    $safe eval [list array set Config [array get Config]]
+    $safe eval {
+        proc Config {name {value {}}} {
+            global Config
+            if {![info exist Config($name)] || [string length $value]} {
+                set Config($name) $value
+            } else {
+                set Config($name)
+            }
+        }
+    }
+    set f [open $Config(config)]
+    $safe eval [read $f]
+    close $f
+    array set Config [$safe eval {array get Config}]
+    interp delete $safe
 }
+# Then the command line overrides it, through cmdline as in tclhttpd.
+package require cmdline
+set CommandLineOptions {}
+foreach name [lsort [array names Config]] {
+    lappend CommandLineOptions [list $name.arg $Config($name) "tclhttpd's -$name"]
+}
+array set Config [cmdline::getoptions argv $CommandLineOptions "usage: httpd.tcl options:"]
 
 proc Httpd_Init {} {
     global Httpd
@@ -116,11 +151,18 @@ proc HttpdRead {self sock ipaddr} {
                 peer [fconfigure $sock -peername] addr $ipaddr self $self \
                 listen $Httpd(listen) port $Httpd(port) name $Httpd(name) \
                 sockname [fconfigure $Httpd(listen) -sockname] \
-                https [expr {[info exists Httpd(https_listen)]
-                    ? [fconfigure $Httpd(https_listen) -sockname] : ""}]]
+                https [expr {[info exists Httpd(https_listen)] &&
+                    ![catch {fconfigure $Httpd(https_listen) -sockname} s] ? $s : ""}] \
+                https_port [expr {[info exists Httpd(https_port)] ? $Httpd(https_port) : ""}]]
         }
         /shutdown {
             set body [list shutdown [Httpd_ServerShutdown]]
+            after 100 {set ::forever done}
+        }
+        /rebind {
+            Httpd_ServerShutdown
+            set rc [catch {Httpd_Server $Httpd(port) $Config(host) $Config(ipaddr)} msg]
+            set body [list rebind $rc $msg]
             after 100 {set ::forever done}
         }
         default {
@@ -151,11 +193,20 @@ proc HttpdRead {self sock ipaddr} {
 
 Httpd_Init
 Httpd_Server $Config(port) $Config(host) $Config(ipaddr)
-# tclhttpd starts HTTPS when the tls package loads and its certificate is
-# there; the stand-in when given one.
-if {$Config(certfile) ne "" && ![catch {package require tls}]} {
-    tls::init -certfile $Config(certfile) -keyfile $Config(keyfile) -ssl2 0 -ssl3 0
-    Httpd_SecureServer $Config(https_port) $Config(host) $Config(https_ipaddr)
+append startup "httpd started on port $Config(port)\n"
+# As tclhttpd: HTTPS whenever the tls package loads, if its certificate is
+# there.
+if {![catch {package require tls}]} {
+    if {[catch {
+        if {![file exists $Config(certfile)]} {
+            return -code error "Certificate  \"$Config(certfile)\" not found"
+        }
+        tls::init -certfile $Config(certfile) -keyfile $Config(keyfile) -ssl2 0 -ssl3 0
+        Httpd_SecureServer $Config(https_port) $Config(host) $Config(https_ipaddr)
+        append startup "secure httpd started on SSL port $Config(https_port)\n"
+    } err]} {
+        append startup "SSL startup failed: $err\n"
+    }
 }
 
 # tclhttpd's privilege drop, which cap::tclhttpd makes unnecessary.
@@ -169,5 +220,5 @@ if {[info command id] eq "id"} {
 if {![catch {setuid $Config(uid) $Config(gid)}]} {
     puts stderr "Running as user $Config(uid) group $Config(gid)"
 }
-puts stderr "httpd started on port $Config(port)"
+puts -nonewline stderr $startup
 vwait forever
