@@ -27,16 +27,16 @@ phase() { echo; echo "=== $* ($(( $(date +%s) - t0 )) s)"; }
 phase "plain build and suite"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$jobs"
-ctest --test-dir build --output-on-failure -LE valgrind
+ctest --test-dir build -V -LE valgrind
 
 if [ $quick = 0 ]; then
     phase "sanitizer build (ASan+UBSan) and suite"
     cmake -S . -B build-asan -DCAP_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
     cmake --build build-asan -j"$jobs"
-    ctest --test-dir build-asan --output-on-failure -LE valgrind
+    ctest --test-dir build-asan -V -LE valgrind
 
     phase "valgrind: command, socket, user, leak, lifecycle and fuzz tests"
-    ctest --test-dir build --output-on-failure -L valgrind
+    ctest --test-dir build -V -L valgrind
 
     phase "benchmark (short)"
     TCLLIBPATH=$PWD/build tclsh8.6 bench/accept-bench.tcl -rounds 2 -seconds 2 -connections 200
