@@ -107,9 +107,7 @@ int CheckPermitted(Tcl_Interp* interp, const char* cmd, CapMask mask) {
     TaskStatus st;
     if (OwnStatus(interp, st) != TCL_OK) return TCL_ERROR;
     if (CapMask missing = mask & ~st.permitted) {
-        unsigned first = 0;
-        while (!(missing & CapBit(first))) ++first;
-        std::string name = CapName(first);
+        std::string name = CapName(static_cast<unsigned>(LowestCap(missing)));
         return CapError(interp, {"NOTPERMITTED", name},
                         std::string(cmd) + ": " + name + " is not in the permitted set; "
                         "it can only be gained at exec: from a file capability, an ambient "

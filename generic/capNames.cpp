@@ -41,11 +41,9 @@ int GetCapTextFromObj(Tcl_Interp* interp, Tcl_Obj* obj, bool kernelOnly, CapTrip
     // the kernel does not know: "41=ep" would clear everything instead.
     CapMask unknown = (out.effective | out.permitted | out.inheritable) & ~AllCaps();
     if (kernelOnly && unknown) {
-        unsigned first = 0;
-        while (!(unknown & CapBit(first))) ++first;
         return CapError(interp, {"TEXT", text},
                         "bad capability text \"" + text + "\": capability " +
-                            std::to_string(first) + " is unknown to this kernel "
+                            std::to_string(LowestCap(unknown)) + " is unknown to this kernel "
                             "(the highest is " + std::to_string(LastCap()) + ")");
     }
     return TCL_OK;

@@ -49,10 +49,8 @@ int AmbientCmd(ClientData, Tcl_Interp* interp, int objc, Tcl_Obj* const objv[]) 
     // implied inheritable change, which would then stay in this thread alone.
     int bits = OwnSecurebits();
     if (bits >= 0 && (bits & SECBIT_NO_CAP_AMBIENT_RAISE)) {
-        unsigned first = 0;
-        while (!(mask & CapBit(first))) ++first;
         return PosixError(interp, EPERM, "cap::ambient raise: ambient raise failed",
-                          PermissionHint(OpStep::AmbientRaise, first) + "; nothing was changed");
+                          PermissionHint(OpStep::AmbientRaise, LowestCap(mask)) + "; nothing was changed");
     }
     // The kernel requires the inheritable bit too; raising it is implied.
     op.setCaps = true;

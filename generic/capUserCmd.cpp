@@ -31,12 +31,9 @@ int LookupError(Tcl_Interp* interp, const Lookup& r, const std::string& kind, co
                           " (the " + kind + " database could not be read; nothing was changed)");
     const std::string code = kind == "user" ? "USER" : "GROUP";
     std::string msg = "unknown " + kind + " \"" + text + "\"";
-    if (r.status == LookupStatus::OutOfRange) {
-        // 4294967295 is (uid_t)-1, "no change" to setresuid(2).
-        bool numeric = text.find_first_not_of("0123456789") == std::string::npos;
-        msg += numeric ? ": ids run from 0 to 4294967294"
-                       : ": its database entry gives id 4294967295, which is no id";
-    }
+    // 4294967295 is (uid_t)-1, "no change" to setresuid(2).
+    if (r.status == LookupStatus::OutOfRange) msg += ": ids run from 0 to 4294967294";
+    if (r.status == LookupStatus::EntryNoId) msg += ": its database entry gives id 4294967295, which is no id";
     return CapError(interp, {code, text}, msg);
 }
 

@@ -110,11 +110,6 @@ proc ::cap::tclhttpd::Plan {httpd args} {
     dict create settings $settings wanted $wanted end $end
 }
 
-# The listeners tclhttpd will ask for: a list of {kind port addr explicit}.
-proc ::cap::tclhttpd::FromArgs {httpd args} {
-    dict get [Plan $httpd {*}$args] wanted
-}
-
 # -listen SPEC: a list of {http|https port ?addr?}.
 proc ::cap::tclhttpd::FromSpec {spec} {
     set out {}

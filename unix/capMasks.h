@@ -11,6 +11,13 @@ using CapMask = std::uint64_t;
 
 inline CapMask CapBit(unsigned cap) { return cap < 64 ? (CapMask{1} << cap) : 0; }
 
+// The lowest capability in m, or -1 when m is empty: the one an error names.
+inline int LowestCap(CapMask m) noexcept {
+    for (unsigned c = 0; c < 64; ++c)
+        if (m & CapBit(c)) return static_cast<int>(c);
+    return -1;
+}
+
 // The three sets capset(2) changes.
 struct CapTriple {
     CapMask effective = 0;

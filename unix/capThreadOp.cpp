@@ -17,12 +17,6 @@ inline StepResult Fail(OpStep step, int cap = -1) noexcept {
     return StepResult{errno, step, cap};
 }
 
-inline int LowestBit(CapMask m) noexcept {
-    for (int c = 0; c < 64; ++c)
-        if (m & CapBit(static_cast<unsigned>(c))) return c;
-    return -1;
-}
-
 // Which capability a refused capset asked for beyond what the thread holds:
 // the kernel says only EPERM, the user wants a name.
 int RefusedCap(const CapTriple& cur, const CapTriple& next) noexcept {
@@ -30,7 +24,7 @@ int RefusedCap(const CapTriple& cur, const CapTriple& next) noexcept {
                      (next.inheritable & ~cur.inheritable & ~cur.permitted);
     if (!beyond) beyond = next.inheritable & ~cur.inheritable;
     if (!beyond) beyond = next.effective & ~next.permitted;
-    return LowestBit(beyond);
+    return LowestCap(beyond);
 }
 
 } // namespace

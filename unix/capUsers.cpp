@@ -68,7 +68,7 @@ Lookup LookupUser(const std::string& text, UserEntry& out) {
     // An entry claiming id -1 (say from a remote directory) would make
     // setresuid/setresgid leave root's ids as they are.
     if (res && (pw.pw_uid == static_cast<uid_t>(-1) || pw.pw_gid == static_cast<gid_t>(-1)))
-        return Lookup{LookupStatus::OutOfRange, 0};
+        return Lookup{LookupStatus::EntryNoId, 0};
     if (res) {
         out.found = true;
         out.name = pw.pw_name;
@@ -93,7 +93,7 @@ Lookup LookupGroup(const std::string& text, gid_t& gid) {
                    : getgrnam_r(text.c_str(), &gr, buf.data(), buf.size(), &res);
     });
     Lookup r = Outcome(rc, res != nullptr, numeric);
-    if (res && gr.gr_gid == static_cast<gid_t>(-1)) return Lookup{LookupStatus::OutOfRange, 0};
+    if (res && gr.gr_gid == static_cast<gid_t>(-1)) return Lookup{LookupStatus::EntryNoId, 0};
     if (res) gid = gr.gr_gid;
     else if (r.status == LookupStatus::NotInDatabase) gid = static_cast<gid_t>(id);
     return r;

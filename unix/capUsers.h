@@ -16,6 +16,7 @@ enum class LookupStatus {
     Unknown,        // a name the database does not know
     OutOfRange,     // a number at or above 4294967295, which (uid_t)-1 and
                     // (gid_t)-1 reserve or which does not fit at all
+    EntryNoId,      // a database entry giving id 4294967295
     Failed,         // the database could not be read: see err
 };
 
